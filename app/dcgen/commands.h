@@ -1,0 +1,17 @@
+// dcgen subcommands: each registers its CLI11 subcommand and returns the exit
+// code to use once parsing succeeded (0 ok, 1 failed while running, 2 bad input).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+
+namespace dcgen {
+
+using Runner = std::function<int()>;
+
+Runner add_forward_command(CLI::App& app);
+Runner add_encode_command(CLI::App& app);
+Runner add_decode_command(CLI::App& app);
+Runner add_info_command(CLI::App& app);
+
+}  // namespace dcgen

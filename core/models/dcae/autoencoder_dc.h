@@ -1,0 +1,46 @@
+// AutoencoderDC: the deep-compression autoencoder (DC-AE) of SANA and DC-Gen,
+// mirroring diffusers/models/autoencoders/autoencoder_dc.py (AutoencoderDC).
+//
+//   DC_TRY(auto ae, AutoencoderDC::load("DC-Gen-FLUX/vae", {Device::cuda(), DType::kBF16}));
+//   Tensor z = ae->encode(image);            // unscaled latent, like encode(x).latent
+//   Tensor img = ae->decode(z);              // like decode(z).sample
+//   Tensor big = ae->decode_tiled(z, {});    // bounded memory for 4K+
+#pragma once
+
+#include <filesystem>
+#include <memory>
+
+#include "core/models/dcae/decoder.h"
+#include "core/models/dcae/encoder.h"
+
+namespace dc::models::dcae {
+
+struct TiledDecodeOptions {
+  int64_t tile_latent = 16;     // latent pixels per tile side (512 image px at f32)
+  int64_t overlap_latent = 4;   // context decoded around each tile then cropped away
+};
+
+class AutoencoderDC : public nn::Module {
+ public:
+  explicit AutoencoderDC(DCAEConfig config);
+
+  // Loads a diffusers component folder (config.json + safetensors weights).
+  static Result<std::unique_ptr<AutoencoderDC>> load(const std::filesystem::path& folder,
+                                                     const nn::LoadOptions& options);
+
+  const DCAEConfig& config() const { return config_; }
+  // Throw ErrorException on bad shapes; the Result-returning boundary is the caller's.
+  Tensor encode(const Tensor& sample) const;  // [N, 3, H, W] in [-1, 1] -> [N, latent, H/f, W/f]
+  Tensor decode(const Tensor& latent) const;  // [N, latent, h, w] -> [N, 3, h·f, w·f]
+  // Decodes overlapping latent tiles and crops each to its core: peak memory
+  // follows the tile size, not the image size. Equals decode() up to the
+  // reach of the linear attention (see docs/PERFORMANCE.md for the measured gap).
+  Tensor decode_tiled(const Tensor& latent, const TiledDecodeOptions& options) const;
+
+ private:
+  DCAEConfig config_;
+  Encoder encoder_;  // "encoder"
+  Decoder decoder_;  // "decoder"
+};
+
+}  // namespace dc::models::dcae

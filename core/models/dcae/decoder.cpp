@@ -1,0 +1,55 @@
+#include "core/models/dcae/decoder.h"
+
+#include "core/models/dcae/encoder.h"
+#include "core/ops/resample.h"
+
+namespace dc::models::dcae {
+namespace {
+
+int64_t output_stage_channels(const DCAEConfig& c) {
+  return c.decoder_layers_per_block[0] > 0 ? c.decoder_block_out_channels[0] : c.decoder_block_out_channels[1];
+}
+
+}  // namespace
+
+Decoder::Decoder(nn::Module* parent, std::string name, const DCAEConfig& c)
+    : Module(parent, std::move(name)),
+      config_(c),
+      conv_in_(this, "conv_in",
+               {.in_channels = c.latent_channels, .out_channels = c.decoder_block_out_channels.back(),
+                .kernel_size = 3, .padding = 1}),
+      stages_(this, "up_blocks"),
+      norm_out_(this, "norm_out", output_stage_channels(c), 1e-5f, true, true) {
+  const auto& channels = c.decoder_block_out_channels;
+  const auto& layers = c.decoder_layers_per_block;
+  const bool interpolate = c.upsample_block_type == "interpolate";
+  const size_t stages = channels.size();
+  for (size_t i = 0; i < stages; ++i) {
+    auto& stage = stages_.emplace();
+    if (i + 1 < stages && layers[i] > 0) stage.emplace<DCUpBlock2d>(channels[i + 1], channels[i], interpolate, true);
+    for (int64_t l = 0; l < layers[i]; ++l)
+      add_stage_block(stage, c.decoder_block_types[i], channels[i], c.attention_head_dim,
+                      c.decoder_qkv_multiscales[i], c.decoder_norm_types[i], c.decoder_act_fns[i]);
+  }
+  const int64_t out_channels = output_stage_channels(c);
+  if (layers[0] > 0) {
+    conv_out_ = std::make_unique<nn::Conv2d>(
+        this, "conv_out",
+        nn::Conv2dSpec{.in_channels = out_channels, .out_channels = c.in_channels, .kernel_size = 3, .padding = 1});
+  } else {
+    conv_out_up_ = std::make_unique<DCUpBlock2d>(this, "conv_out", out_channels, c.in_channels, interpolate, false);
+  }
+}
+
+Tensor Decoder::forward(const Tensor& z) const {
+  Tensor h = conv_in_.forward(z);  // [N, C_last, h, w]
+  if (config_.decoder_in_shortcut) {
+    const int64_t repeats = config_.decoder_block_out_channels.back() / config_.latent_channels;
+    h = ops::add(h, ops::repeat_interleave_channels(z, repeats));
+  }
+  for (size_t i = stages_.size(); i-- > 0;) h = nn::run_sequential(stages_[i], h);
+  h = ops::activation(norm_out_.forward_channels(h), config_.decoder_conv_act_fn);
+  return conv_out_ ? conv_out_->forward(h) : conv_out_up_->forward(h);  // [N, 3, H, W]
+}
+
+}  // namespace dc::models::dcae

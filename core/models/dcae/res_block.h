@@ -1,0 +1,23 @@
+// diffusers autoencoder_dc.py ResBlock: conv3x3 → act → conv3x3 (no bias) → norm, + residual.
+#pragma once
+
+#include "core/nn/conv2d.h"
+#include "core/nn/norms.h"
+#include "core/ops/elementwise.h"
+
+namespace dc::models::dcae {
+
+class ResBlock : public nn::Layer2d {
+ public:
+  ResBlock(nn::Module* parent, std::string name, int64_t channels, const std::string& norm_type,
+           ops::Activation act);
+  Tensor forward(const Tensor& x) const override;  // [N, C, H, W] -> same
+
+ private:
+  ops::Activation act_;
+  nn::Conv2d conv1_;     // "conv1"
+  nn::Conv2d conv2_;     // "conv2"
+  nn::ChannelNorm norm_; // "norm"
+};
+
+}  // namespace dc::models::dcae

@@ -1,0 +1,86 @@
+#include "core/nn/module.h"
+
+#include "core/nn/tap.h"
+#include "core/ops/copy.h"
+
+namespace dc::nn {
+
+Module::Module(Module* parent, std::string name) : parent_(parent), name_(std::move(name)) {
+  if (parent_) parent_->children_.push_back(this);
+}
+
+std::string Module::path() const {
+  if (!parent_) return name_;
+  std::string p = parent_->path();
+  return p.empty() ? name_ : p + "." + name_;
+}
+
+Status Module::load(const WeightSource& source, const LoadOptions& options) {
+  for (Parameter* p : params_) DC_TRY_STATUS(p->bind(source, options));
+  for (Module* c : children_) DC_TRY_STATUS(c->load(source, options));
+  return after_load(options);
+}
+
+void Module::collect(std::vector<const Parameter*>& out) const {
+  for (const Parameter* p : params_) out.push_back(p);
+  for (const Module* c : children_) c->collect(out);
+}
+
+std::vector<const Parameter*> Module::parameters() const {
+  std::vector<const Parameter*> out;
+  collect(out);
+  return out;
+}
+
+std::vector<std::string> Module::parameter_keys() const {
+  std::vector<std::string> keys;
+  for (const Parameter* p : parameters()) keys.push_back(p->key());
+  return keys;
+}
+
+void Module::tap(std::string_view name, const Tensor& t) const {
+  if (!tap_enabled()) return;
+  const std::string p = path();
+  emit_tap(p.empty() ? std::string(name) : p + "." + std::string(name), t);
+}
+
+Parameter::Parameter(Module* owner, std::string name, Shape shape, ParamKind kind, bool keep_f32)
+    : owner_(owner), name_(std::move(name)), shape_(std::move(shape)), kind_(kind), keep_f32_(keep_f32) {
+  owner_->params_.push_back(this);
+}
+
+std::string Parameter::key() const {
+  const std::string p = owner_->path();
+  return p.empty() ? name_ : p + "." + name_;
+}
+
+Status Parameter::bind(const WeightSource& source, const LoadOptions& options) {
+  const std::string k = key();
+  if (kind_ == ParamKind::kIgnored) return {};
+  if (!source.contains(k)) {
+    if (kind_ == ParamKind::kOptional) return {};
+    return Error::not_found("missing tensor '" + k + "' (expected shape " + shape_to_string(shape_) + ")");
+  }
+  DC_TRY(Tensor t, source.tensor(k));
+  if (t.shape() != shape_) {
+    return Error::format("tensor '" + k + "' has shape " + shape_to_string(t.shape()) + ", config expects " +
+                         shape_to_string(shape_));
+  }
+  if (!dtype_is_float(t.dtype())) return Error::format("tensor '" + k + "' has non-float dtype " +
+                                                       std::string(dtype_name(t.dtype())));
+  const DType target = keep_f32_ ? DType::kF32 : options.dtype;
+  return catch_errors([&] {
+    // Cast on the host first when shrinking (less to transfer), else after the move.
+    Tensor v = dtype_bits(target) <= dtype_bits(t.dtype()) ? ops::to_device(ops::cast(t, target), options.device)
+                                                           : ops::cast(ops::to_device(t, options.device), target);
+    // An f32 CPU load keeps the zero-copy mmap view: the storage owns the mapping.
+    value_ = std::move(v);
+  });
+}
+
+Tensor run_sequential(const ModuleList<Layer2d>& layers, Tensor x) {
+  for (const auto& layer : layers) x = layer->forward(x);
+  return x;
+}
+
+}  // namespace dc::nn

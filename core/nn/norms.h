@@ -1,0 +1,55 @@
+// Normalization layers with diffusers' parameter names.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/nn/module.h"
+
+namespace dc::nn {
+
+// diffusers RMSNorm: "weight" [C] when elementwise_affine, "bias" [C] when bias.
+class RMSNorm : public Module {
+ public:
+  RMSNorm(Module* parent, std::string name, int64_t channels, float eps, bool affine, bool bias);
+  Tensor forward(const Tensor& x) const;           // normalizes the last dim
+  Tensor forward_channels(const Tensor& x) const;  // normalizes dim 1 of NCHW
+
+ private:
+  float eps_;
+  Parameter weight_;  // "weight"
+  Parameter bias_;    // "bias"
+};
+
+// torch.nn.BatchNorm2d in inference: folded once at load into a per-channel affine.
+class BatchNorm2d : public Module {
+ public:
+  BatchNorm2d(Module* parent, std::string name, int64_t channels, float eps = 1e-5f);
+  Tensor forward(const Tensor& x) const;  // NCHW
+
+ protected:
+  Status after_load(const LoadOptions& options) override;
+
+ private:
+  float eps_;
+  Parameter weight_;               // "weight"
+  Parameter bias_;                 // "bias"
+  Parameter running_mean_;         // "running_mean"
+  Parameter running_var_;          // "running_var"
+  Parameter num_batches_tracked_;  // "num_batches_tracked" (training bookkeeping, unused)
+  Tensor scale_, shift_;           // f32 [C] on the load device
+};
+
+// A channel norm chosen by name ("rms_norm" | "batch_norm"), as diffusers'
+// get_normalization: registers the chosen layer under `name` in `parent`.
+class ChannelNorm {
+ public:
+  ChannelNorm(Module* parent, std::string name, const std::string& norm_type, int64_t channels);
+  Tensor forward(const Tensor& x) const;  // NCHW
+
+ private:
+  std::unique_ptr<RMSNorm> rms_;
+  std::unique_ptr<BatchNorm2d> batch_;
+};
+
+}  // namespace dc::nn

@@ -1,0 +1,73 @@
+// The backend contract (private to core/ops). Front-end functions in
+// core/ops/<family>.cpp validate arguments, make inputs contiguous and of one
+// dtype, allocate `out`, then call the same-named function of the CPU
+// reference (core/ops/cpu, the specification) or the CUDA backend
+// (core/ops/cuda → gpu/cuda kernels). Backends may assume: every tensor is
+// contiguous, on the op's device, and in the activation dtype unless noted.
+#pragma once
+
+#include <cstdint>
+
+#include "core/ops/conv.h"
+#include "core/ops/elementwise.h"
+#include "core/tensor/tensor.h"
+
+namespace dc::ops {
+
+enum class BinaryOp { kAdd, kSub, kMul };
+
+// Declares one function in both namespaces so the two stay in sync.
+#define DC_OPS_BACKEND_DECLS                                                                              \
+  /* dst = src, same shape; both any strides (src may broadcast with stride 0), any dtypes. */     \
+  void copy_strided(const Tensor& dst, const Tensor& src);                                              \
+  void fill(const Tensor& dst, float value);                                                            \
+  /* out = a op b where b is broadcast to a's shape via its strides (b may be non-contiguous). */       \
+  void binary(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op);                        \
+  void scale(const Tensor& out, const Tensor& a, float s);                                              \
+  void activation(const Tensor& out, const Tensor& x, Activation act);                                  \
+  void gated_activation(const Tensor& out, const Tensor& hidden, const Tensor& gate, Activation act);     \
+  /* out[b] = a[b] · bm[b or 0]; a [B, M, K], bm [B or 1, K, N], out [B, M, N] */                        \
+  void matmul(const Tensor& out, const Tensor& a, const Tensor& bm);                                    \
+  /* out [M, N] = x [M, K] · w[N, K]ᵀ + bias[N] (bias may be undefined) */                               \
+  void linear(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias);                  \
+  void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias,                  \
+              const Conv2dOptions& opt);                                                                \
+  /* x [rows, C]; weight/bias [C] or undefined; statistics in f32 */                                     \
+  void rms_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);       \
+  void layer_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);     \
+  /* x [N, C, HW], normalized over C for every (n, hw) */                                               \
+  void rms_norm_channels(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);\
+  /* per-channel affine y = x * scale[c] + shift[c] on [N, C, HW] (f32 scale/shift) */                   \
+  void channel_affine(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift);    \
+  void pixel_shuffle(const Tensor& out, const Tensor& x, int factor);                                   \
+  void pixel_unshuffle(const Tensor& out, const Tensor& x, int factor);                                 \
+  void upsample_nearest2d(const Tensor& out, const Tensor& x, int factor);                              \
+  void channel_group_mean(const Tensor& out, const Tensor& x, int64_t group);                           \
+  void repeat_interleave_channels(const Tensor& out, const Tensor& x, int64_t repeats);                 \
+  void relu_linear_attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v,      \
+                             float eps);                                                                \
+  /* Philox stream: element i of out from (seed, i); normal or uniform [0,1) */                          \
+  void random(const Tensor& out, uint64_t seed, bool normal);
+
+namespace cpu {
+DC_OPS_BACKEND_DECLS
+}  // namespace cpu
+
+namespace cuda {
+DC_OPS_BACKEND_DECLS
+}  // namespace cuda
+
+#undef DC_OPS_BACKEND_DECLS
+
+[[noreturn]] void throw_cuda_not_compiled(const char* op);
+
+}  // namespace dc::ops
+
+// DC_OPS_DISPATCH(device, fn, args...): the one place that picks a backend.
+#ifdef DC_HAVE_CUDA
+#define DC_OPS_DISPATCH(device, fn, ...) \
+  ((device).is_cuda() ? ::dc::ops::cuda::fn(__VA_ARGS__) : ::dc::ops::cpu::fn(__VA_ARGS__))
+#else
+#define DC_OPS_DISPATCH(device, fn, ...) \
+  ((device).is_cuda() ? ::dc::ops::throw_cuda_not_compiled(#fn) : ::dc::ops::cpu::fn(__VA_ARGS__))
+#endif

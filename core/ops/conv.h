@@ -1,0 +1,17 @@
+// 2-D convolution in NCHW, as torch.nn.functional.conv2d (cross-correlation,
+// zero padding). weight [Cout, Cin/groups, kh, kw], bias [Cout] optional.
+#pragma once
+
+#include "core/tensor/tensor.h"
+
+namespace dc::ops {
+
+struct Conv2dOptions {
+  int stride = 1;
+  int padding = 0;
+  int groups = 1;
+};
+
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt);
+
+}  // namespace dc::ops

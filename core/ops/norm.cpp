@@ -1,0 +1,90 @@
+#include "core/ops/norm.h"
+
+#include <cmath>
+
+#include "core/ops/backend.h"
+#include "core/ops/op_util.h"
+
+namespace dc::ops {
+namespace {
+
+void check_affine(const Tensor& p, int64_t c, const char* op, const char* what) {
+  DC_CHECK(!p.defined() || (p.dim() == 1 && p.size(0) == c),
+           op << ": " << what << " " << p.describe() << " does not match " << c << " channels");
+}
+
+}  // namespace
+
+Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  detail::check_activation_dtype(x, "rms_norm");
+  const int64_t c = x.size(-1);
+  check_affine(weight, c, "rms_norm", "weight");
+  check_affine(bias, c, "rms_norm", "bias");
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  DC_OPS_DISPATCH(x.device(), rms_norm, out, contiguous(x), detail::prepare(weight, x), detail::prepare(bias, x), eps);
+  return out;
+}
+
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  detail::check_activation_dtype(x, "layer_norm");
+  const int64_t c = x.size(-1);
+  check_affine(weight, c, "layer_norm", "weight");
+  check_affine(bias, c, "layer_norm", "bias");
+  Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
+  DC_OPS_DISPATCH(x.device(), layer_norm, out, contiguous(x), detail::prepare(weight, x), detail::prepare(bias, x),
+                  eps);
+  return out;
+}
+
+Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  detail::check_activation_dtype(x, "rms_norm_channels");
+  DC_CHECK(x.dim() >= 2, "rms_norm_channels: expects [N, C, ...], got " << x.describe());
+  const int64_t c = x.size(1);
+  check_affine(weight, c, "rms_norm_channels", "weight");
+  check_affine(bias, c, "rms_norm_channels", "bias");
+  Tensor x3 = reshape(x, {x.size(0), c, -1});
+  Tensor out = Tensor::empty(x3.shape(), x.dtype(), x.device());
+  DC_OPS_DISPATCH(x.device(), rms_norm_channels, out, x3, detail::prepare(weight, x), detail::prepare(bias, x), eps);
+  return out.view(x.shape());
+}
+
+Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift) {
+  detail::check_activation_dtype(x, "channel_affine");
+  DC_CHECK(x.dim() >= 2, "channel_affine: expects [N, C, ...], got " << x.describe());
+  const int64_t c = x.size(1);
+  check_affine(scale, c, "channel_affine", "scale");
+  check_affine(shift, c, "channel_affine", "shift");
+  DC_CHECK(scale.defined() && shift.defined(), "channel_affine: scale and shift are required");
+  Tensor x3 = reshape(x, {x.size(0), c, -1});
+  Tensor out = Tensor::empty(x3.shape(), x.dtype(), x.device());
+  auto as_f32 = [&](const Tensor& t) { return contiguous(cast(to_device(t, x.device()), DType::kF32)); };
+  DC_OPS_DISPATCH(x.device(), channel_affine, out, x3, as_f32(scale), as_f32(shift));
+  return out.view(x.shape());
+}
+
+FoldedBatchNorm fold_batch_norm(const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                                const Tensor& bias, float eps) {
+  const int64_t c = running_mean.numel();
+  check_affine(running_var, c, "batch_norm", "running_var");
+  check_affine(weight, c, "batch_norm", "weight");
+  check_affine(bias, c, "batch_norm", "bias");
+  const std::vector<float> mean = to_f32_vector(running_mean), var = to_f32_vector(running_var);
+  const std::vector<float> w = weight.defined() ? to_f32_vector(weight) : std::vector<float>(c, 1.0f);
+  const std::vector<float> b = bias.defined() ? to_f32_vector(bias) : std::vector<float>(c, 0.0f);
+  std::vector<float> scale(c), shift(c);
+  for (int64_t i = 0; i < c; ++i) {
+    const double s = w[i] / std::sqrt(static_cast<double>(var[i]) + eps);
+    scale[i] = static_cast<float>(s);
+    shift[i] = static_cast<float>(b[i] - mean[i] * s);
+  }
+  return {Tensor::from_vector(scale, {c}), Tensor::from_vector(shift, {c})};
+}
+
+Tensor batch_norm_inference(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                            const Tensor& weight, const Tensor& bias, float eps) {
+  check_affine(running_mean, x.size(1), "batch_norm", "running_mean");
+  const FoldedBatchNorm f = fold_batch_norm(running_mean, running_var, weight, bias, eps);
+  return channel_affine(x, f.scale, f.shift);
+}
+
+}  // namespace dc::ops

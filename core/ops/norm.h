@@ -1,0 +1,32 @@
+// Normalizations. Statistics are computed in f32 whatever the input dtype.
+#pragma once
+
+#include "core/tensor/tensor.h"
+
+namespace dc::ops {
+
+// Over the last dim: x / sqrt(mean(x²) + eps) * weight (+ bias). weight/bias [C] optional.
+Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
+// Same normalization over the channel dim of NCHW x (diffusers' movedim(1,-1) pattern).
+Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
+// Over the last dim: (x - mean) / sqrt(var + eps) * weight + bias (weight/bias optional).
+Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
+// Inference BatchNorm2d on NCHW: (x - running_mean) / sqrt(running_var + eps) * weight + bias.
+Tensor batch_norm_inference(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
+                            const Tensor& weight, const Tensor& bias, float eps);
+
+}  // namespace dc::ops
+
+namespace dc::ops {
+// y = x * scale[c] + shift[c] over the channel dim of NCHW x; scale/shift f32 [C]
+// on x's device (a folded inference BatchNorm).
+Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift);
+
+// Folds inference BatchNorm statistics into channel_affine's f32 CPU scale/shift
+// (computed in f64): scale = w / sqrt(var + eps), shift = b - mean * scale.
+struct FoldedBatchNorm {
+  Tensor scale, shift;
+};
+FoldedBatchNorm fold_batch_norm(const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,
+                                const Tensor& bias, float eps);
+}  // namespace dc::ops

@@ -1,0 +1,34 @@
+// Validation helpers shared by op front-ends (private to core/ops).
+#pragma once
+
+#include <string>
+
+#include "core/base/assert.h"
+#include "core/ops/copy.h"
+#include "core/tensor/tensor.h"
+
+namespace dc::ops::detail {
+
+inline void check_defined(const Tensor& t, const char* op, const char* what) {
+  DC_CHECK(t.defined(), op << ": " << what << " is undefined");
+}
+
+inline void check_same_device(const Tensor& a, const Tensor& b, const char* op) {
+  DC_CHECK(a.device() == b.device(), op << ": tensors on different devices (" << a.describe() << " vs "
+                                        << b.describe() << ")");
+}
+
+inline void check_activation_dtype(const Tensor& t, const char* op) {
+  const DType d = t.dtype();
+  DC_CHECK(d == DType::kF32 || d == DType::kBF16 || d == DType::kF16,
+           op << ": unsupported dtype " << dtype_name(d) << " (f32, bf16, f16 are supported)");
+}
+
+// `t` contiguous, in `dtype`, on `like`'s device (parameters stored in another dtype are cast).
+inline Tensor prepare(const Tensor& t, const Tensor& like) {
+  if (!t.defined()) return t;
+  check_same_device(t, like, "op");
+  return contiguous(cast(t, like.dtype()));
+}
+
+}  // namespace dc::ops::detail
