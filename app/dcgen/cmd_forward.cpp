@@ -41,7 +41,7 @@ int run_forward(const ForwardArgs& a) {
 
 }  // namespace
 
-Runner add_forward_command(CLI::App& app) {
+Command add_forward_command(CLI::App& app) {
   auto args = std::make_shared<ForwardArgs>();
   CLI::App* cmd = app.add_subcommand(
       "forward",
@@ -55,7 +55,7 @@ Runner add_forward_command(CLI::App& app) {
   cmd->add_option("--dtype", args->device.dtype, "compute dtype: f32, bf16 or f16")->capture_default_str();
   cmd->add_flag("--tiled", args->tiled, "AutoencoderDC: decode in tiles (bounded memory)");
   cmd->add_flag("--dump-taps", args->dump_taps, "also write every named intermediate as 'tap:<module path>'");
-  return [args] { return run_forward(*args); };
+  return {cmd, [args] { return run_forward(*args); }};
 }
 
 }  // namespace dcgen

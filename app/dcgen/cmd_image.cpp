@@ -66,7 +66,7 @@ int run_encode(const ImageArgs&) { return no_oiio("encode"); }
 int run_decode(const ImageArgs&) { return no_oiio("decode"); }
 #endif
 
-Runner add_image_command(CLI::App& app, const char* name, const char* help, const char* in_help,
+Command add_image_command(CLI::App& app, const char* name, const char* help, const char* in_help,
                          const char* out_help, int (*run)(const ImageArgs&)) {
   auto args = std::make_shared<ImageArgs>();
   CLI::App* cmd = app.add_subcommand(name, help);
@@ -77,17 +77,17 @@ Runner add_image_command(CLI::App& app, const char* name, const char* help, cons
   cmd->add_option("--device", args->device.device, "cpu or cuda")->capture_default_str();
   cmd->add_option("--dtype", args->device.dtype, "compute dtype: f32, bf16 or f16")->capture_default_str();
   if (std::string(name) == "decode") cmd->add_flag("--tiled", args->tiled, "decode in tiles (bounded memory)");
-  return [args, run] { return run(*args); };
+  return {cmd, [args, run] { return run(*args); }};
 }
 
 }  // namespace
 
-Runner add_encode_command(CLI::App& app) {
+Command add_encode_command(CLI::App& app) {
   return add_image_command(app, "encode", "Encode an image into an unscaled DC-AE latent.",
                            "image (.png, .exr, .tif, .jpg)", "latent (.safetensors, tensor 'latent')", run_encode);
 }
 
-Runner add_decode_command(CLI::App& app) {
+Command add_decode_command(CLI::App& app) {
   return add_image_command(app, "decode", "Decode an unscaled DC-AE latent into an image.",
                            "latent (.safetensors, tensor 'latent')", "image (.png, .exr, .tif)", run_decode);
 }

@@ -9,9 +9,9 @@
 
 namespace dcgen {
 
-Runner add_info_command(CLI::App& app) {
-  app.add_subcommand("info", "Show the build's capabilities, CPU threads and CUDA device.");
-  return [] {
+Command add_info_command(CLI::App& app) {
+  CLI::App* cmd = app.add_subcommand("info", "Show the build's capabilities, CPU threads and CUDA device.");
+  return {cmd, [] {
     std::printf("dcgen 0.1.0\n");
     std::printf("CPU threads: %d\n", dc::cpu_thread_count());
     std::printf("CUDA: %s\n", dc::cuda_compiled() ? dc::cuda_device_description().c_str() : "not compiled in");
@@ -19,7 +19,7 @@ Runner add_info_command(CLI::App& app) {
     for (const std::string& c : dc::pipeline::supported_component_classes()) std::printf(" %s", c.c_str());
     std::printf("\n");
     return kExitOk;
-  };
+  }};
 }
 
 }  // namespace dcgen

@@ -9,9 +9,16 @@ namespace dcgen {
 
 using Runner = std::function<int()>;
 
-Runner add_forward_command(CLI::App& app);
-Runner add_encode_command(CLI::App& app);
-Runner add_decode_command(CLI::App& app);
-Runner add_info_command(CLI::App& app);
+// A registered subcommand and what runs it once parsed.
+struct Command {
+  CLI::App* cli;
+  Runner run;
+};
+
+Command add_forward_command(CLI::App& app);
+Command add_encode_command(CLI::App& app);
+Command add_decode_command(CLI::App& app);
+Command add_info_command(CLI::App& app);
+Command add_selftest_command(CLI::App& app);
 
 }  // namespace dcgen

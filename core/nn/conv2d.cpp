@@ -6,7 +6,7 @@ Conv2d::Conv2d(Module* parent, std::string name, const Conv2dSpec& spec)
     : Module(parent, std::move(name)),
       spec_(spec),
       weight_(this, "weight", {spec.out_channels, spec.in_channels / spec.groups, spec.kernel_size, spec.kernel_size}),
-      bias_(this, "bias", {spec.out_channels}, spec.bias ? ParamKind::kRequired : ParamKind::kIgnored) {}
+      bias_(this, "bias", {spec.out_channels}, spec.bias ? ParamKind::kRequired : ParamKind::kAbsent) {}
 
 Tensor Conv2d::forward(const Tensor& x) const {
   return ops::conv2d(x, weight_.get(), spec_.bias ? bias_.get() : Tensor(),
@@ -18,7 +18,7 @@ ChannelLinear::ChannelLinear(Module* parent, std::string name, int64_t in_channe
       in_(in_channels),
       out_(out_channels),
       weight_(this, "weight", {out_channels, in_channels}),
-      bias_(this, "bias", {out_channels}, bias ? ParamKind::kRequired : ParamKind::kIgnored) {}
+      bias_(this, "bias", {out_channels}, bias ? ParamKind::kRequired : ParamKind::kAbsent) {}
 
 Tensor ChannelLinear::forward(const Tensor& x) const {
   const Tensor w = weight_.get().view({out_, in_, 1, 1});

@@ -22,7 +22,8 @@ Status Module::load(const WeightSource& source, const LoadOptions& options) {
 }
 
 void Module::collect(std::vector<const Parameter*>& out) const {
-  for (const Parameter* p : params_) out.push_back(p);
+  for (const Parameter* p : params_)
+    if (p->kind() != ParamKind::kAbsent) out.push_back(p);
   for (const Module* c : children_) c->collect(out);
 }
 
@@ -56,7 +57,7 @@ std::string Parameter::key() const {
 
 Status Parameter::bind(const WeightSource& source, const LoadOptions& options) {
   const std::string k = key();
-  if (kind_ == ParamKind::kIgnored) return {};
+  if (kind_ == ParamKind::kIgnored || kind_ == ParamKind::kAbsent) return {};
   if (!source.contains(k)) {
     if (kind_ == ParamKind::kOptional) return {};
     return Error::not_found("missing tensor '" + k + "' (expected shape " + shape_to_string(shape_) + ")");

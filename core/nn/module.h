@@ -73,6 +73,7 @@ enum class ParamKind {
   kRequired,  // must be in the checkpoint
   kOptional,  // bound when present (e.g. a bias some configs omit)
   kIgnored,   // present in checkpoints, not needed (BatchNorm num_batches_tracked)
+  kAbsent,    // not part of this configuration's layout (a bias the config turns off)
 };
 
 class Parameter {

@@ -9,8 +9,8 @@ namespace dc::nn {
 RMSNorm::RMSNorm(Module* parent, std::string name, int64_t channels, float eps, bool affine, bool bias)
     : Module(parent, std::move(name)),
       eps_(eps),
-      weight_(this, "weight", {channels}, affine ? ParamKind::kRequired : ParamKind::kIgnored),
-      bias_(this, "bias", {channels}, affine && bias ? ParamKind::kRequired : ParamKind::kIgnored) {}
+      weight_(this, "weight", {channels}, affine ? ParamKind::kRequired : ParamKind::kAbsent),
+      bias_(this, "bias", {channels}, affine && bias ? ParamKind::kRequired : ParamKind::kAbsent) {}
 
 Tensor RMSNorm::forward(const Tensor& x) const { return ops::rms_norm(x, weight_.get(), bias_.get(), eps_); }
 

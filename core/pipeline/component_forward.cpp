@@ -1,6 +1,8 @@
 #include "core/pipeline/component_forward.h"
 
-#include "core/io/diffusers/component_folder.h"
+#include <optional>
+
+#include "core/io/diffusers/config_reader.h"
 #include "core/models/dcae/autoencoder_dc.h"
 #include "core/nn/tap.h"
 #include "core/ops/copy.h"
@@ -54,8 +56,8 @@ std::vector<std::string> supported_component_classes() { return {"AutoencoderDC"
 
 Result<NamedTensors> run_component(const std::filesystem::path& folder, const NamedTensors& inputs,
                                    const ForwardOptions& options) {
-  DC_TRY(ConfigReader config, read_component_config(folder));
-  const std::string cls = config.class_name();
+  DC_TRY(ConfigReader config, ConfigReader::from_file(folder / "config.json"));
+  DC_TRY(std::string cls, config.class_name());
   NamedTensors taps;
   std::optional<nn::TapScope> scope;
   if (options.dump_taps) {

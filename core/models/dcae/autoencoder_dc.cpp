@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/base/assert.h"
+
 #include "core/io/diffusers/component_folder.h"
 #include "core/ops/copy.h"
 
@@ -12,14 +14,14 @@ AutoencoderDC::AutoencoderDC(DCAEConfig config)
 
 Result<std::unique_ptr<AutoencoderDC>> AutoencoderDC::load(const std::filesystem::path& folder,
                                                            const nn::LoadOptions& options) {
-  DC_TRY(io::ComponentFolder component, io::open_component(folder));
-  if (component.config.class_name() != "AutoencoderDC") {
-    return Error::not_supported(component.config.path().string() + ": _class_name is '" +
-                                component.config.class_name() + "', expected AutoencoderDC");
+  DC_TRY(ComponentFolder component, open_component(folder));
+  DC_TRY(std::string cls, component.config.class_name());
+  if (cls != "AutoencoderDC") {
+    return Error::not_supported(component.config.context() + ": _class_name is '" + cls + "', expected AutoencoderDC");
   }
   DC_TRY(DCAEConfig config, parse_dcae_config(component.config));
   auto model = std::make_unique<AutoencoderDC>(std::move(config));
-  const io::Checkpoint& weights = component.weights;
+  const Checkpoint& weights = component.weights;
   nn::WeightSource source{
       .contains = [&](const std::string& key) { return weights.contains(key); },
       .tensor = [&](const std::string& key) { return weights.tensor(key); },

@@ -10,7 +10,7 @@
 #include "core/ops/elementwise.h"
 
 
-namespace dc::io {
+namespace dc {
 class ConfigReader;
 }
 
@@ -30,8 +30,10 @@ struct DCAEConfig {
   std::vector<int64_t> decoder_layers_per_block;
   std::vector<std::vector<int64_t>> encoder_qkv_multiscales;
   std::vector<std::vector<int64_t>> decoder_qkv_multiscales;
-  std::string upsample_block_type = "pixel_shuffle";     // or "interpolate"
-  std::string downsample_block_type = "pixel_unshuffle";  // or "conv"
+  // diffusers compares only against "interpolate" / "pixel_unshuffle"; any other
+  // spelling (the hub's sana configs say "Conv") means pixel_shuffle / strided conv.
+  std::string upsample_block_type = "pixel_shuffle";
+  std::string downsample_block_type = "pixel_unshuffle";
   std::vector<std::string> decoder_norm_types;           // "rms_norm" | "batch_norm" per stage
   std::vector<ops::Activation> decoder_act_fns;          // per stage
   bool encoder_out_shortcut = true;
@@ -47,6 +49,6 @@ struct DCAEConfig {
 
 // Parses and validates (lengths agree, names known, channel counts divisible
 // where the architecture needs it); errors name the file and key.
-Result<DCAEConfig> parse_dcae_config(const io::ConfigReader& config);
+Result<DCAEConfig> parse_dcae_config(const ConfigReader& config);
 
 }  // namespace dc::models::dcae

@@ -1,6 +1,7 @@
 #include "core/models/dcae/decoder.h"
 
 #include "core/models/dcae/encoder.h"
+#include "core/ops/elementwise.h"
 #include "core/ops/resample.h"
 
 namespace dc::models::dcae {

@@ -1,5 +1,7 @@
 #include "core/models/dcae/efficientvit_block.h"
 
+#include "core/ops/elementwise.h"
+
 namespace dc::models::dcae {
 
 GLUMBConv::GLUMBConv(nn::Module* parent, std::string name, int64_t channels, int64_t expand_ratio)

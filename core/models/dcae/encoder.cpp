@@ -2,6 +2,7 @@
 
 #include "core/models/dcae/efficientvit_block.h"
 #include "core/models/dcae/res_block.h"
+#include "core/ops/elementwise.h"
 #include "core/ops/resample.h"
 
 namespace dc::models::dcae {

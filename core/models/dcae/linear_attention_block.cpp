@@ -1,5 +1,6 @@
 #include "core/models/dcae/linear_attention_block.h"
 
+#include "core/ops/elementwise.h"
 #include "core/ops/copy.h"
 #include "core/ops/linear_attention.h"
 

@@ -1,5 +1,6 @@
 #include "core/models/dcae/resample_blocks.h"
 
+#include "core/ops/elementwise.h"
 #include "core/ops/resample.h"
 
 namespace dc::models::dcae {

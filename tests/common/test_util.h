@@ -1,0 +1,35 @@
+// Shared helpers for DC Studio tests.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "core/ops/copy.h"
+#include "core/ops/random.h"
+#include "core/ops/reduce.h"
+
+namespace dc::test {
+
+inline std::filesystem::path data_dir() { return DC_TEST_DATA_DIR; }
+
+// A fresh temporary directory removed when the object dies.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  const std::filesystem::path& path() const { return path_; }
+  std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+// Asserts a tensor is non-trivial input (not all equal), per STYLE.md convention 5.
+void expect_non_constant(const Tensor& t);
+
+// A per-run seed (printed) so repeated runs draw fresh inputs; DC_TEST_SEED pins it.
+uint64_t fresh_seed();
+
+}  // namespace dc::test

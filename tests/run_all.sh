@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Builds DC Studio and runs every CPU test (the README's test command; CI runs it).
+# GPU tests (ctest label `gpu`) need an NVIDIA GPU: run them with tests/run_gpu.sh.
+#
+# Environment: DC_BUILD_DIR (default build), DC_CUDA_ARCHS (default 90a: CI compiles one
+# architecture; a release build leaves it unset to get 86;89;90a[;120]).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+installer/deps/install-deps.sh
+build_dir="${DC_BUILD_DIR:-build}"
+cuda_args=()
+if [ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null 2>&1; then
+  cuda_args=(-DCMAKE_CUDA_ARCHITECTURES="${DC_CUDA_ARCHS:-90a}")
+fi
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${cuda_args[@]}"
+cmake --build "$build_dir" --parallel
+ctest --test-dir "$build_dir" -LE gpu --output-on-failure --parallel "$(nproc)" --timeout 600
