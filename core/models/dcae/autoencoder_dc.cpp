@@ -47,20 +47,31 @@ Tensor AutoencoderDC::decode(const Tensor& latent) const {
 }
 
 Tensor AutoencoderDC::decode_tiled(const Tensor& latent, const TiledDecodeOptions& options) const {
-  DC_CHECK(options.tile_latent > 0 && options.overlap_latent >= 0, "decode_tiled: invalid tile options");
-  const int64_t h = latent.size(2), w = latent.size(3), f = config_.spatial_compression_ratio();
+  DC_CHECK(options.tile_latent > 0, "decode_tiled: tile_latent must be positive");
+  DC_CHECK(latent.dim() == 4 && latent.size(1) == config_.latent_channels,
+           "AutoencoderDC.decode_tiled: expected [N, " << config_.latent_channels << ", h, w], got "
+                                                       << latent.describe());
+  const int64_t h = latent.size(2), w = latent.size(3);
   if (h <= options.tile_latent && w <= options.tile_latent) return decode(latent);
-  Tensor out = Tensor::empty({latent.size(0), config_.in_channels, h * f, w * f}, latent.dtype(), latent.device());
-  const int64_t tile = options.tile_latent, pad = options.overlap_latent;
-  for (int64_t y0 = 0; y0 < h; y0 += tile) {
-    for (int64_t x0 = 0; x0 < w; x0 += tile) {
-      const int64_t y1 = std::min(h, y0 + tile), x1 = std::min(w, x0 + tile);
-      const int64_t cy0 = std::max<int64_t>(0, y0 - pad), cx0 = std::max<int64_t>(0, x0 - pad);
-      const int64_t cy1 = std::min(h, y1 + pad), cx1 = std::min(w, x1 + pad);
-      Tensor ctx = latent.slice(2, cy0, cy1).slice(3, cx0, cx1);  // tile plus context
-      Tensor decoded = decode(ops::contiguous(ctx));               // [N, 3, (cy1-cy0)·f, (cx1-cx0)·f]
-      Tensor core = decoded.slice(2, (y0 - cy0) * f, (y1 - cy0) * f).slice(3, (x0 - cx0) * f, (x1 - cx0) * f);
-      ops::copy_(out.slice(2, y0 * f, y1 * f).slice(3, x0 * f, x1 * f), core);
+  // The attention part runs whole (it is global, and at 1/2^k of the output size cheap);
+  // only the conv tail, where the memory goes, runs on tiles with its receptive halo.
+  const Tensor head = decoder_.forward_head(latent);  // [N, C, hh, ww]
+  const int64_t hh = head.size(2), ww = head.size(3);
+  const int64_t up = hh / h;                           // head pixels per latent pixel
+  const int64_t tile = options.tile_latent * up;
+  const int64_t halo = std::max(options.overlap_latent * up, decoder_.tail_halo());
+  Tensor out;
+  for (int64_t y0 = 0; y0 < hh; y0 += tile) {
+    for (int64_t x0 = 0; x0 < ww; x0 += tile) {
+      const int64_t y1 = std::min(hh, y0 + tile), x1 = std::min(ww, x0 + tile);
+      const int64_t cy0 = std::max<int64_t>(0, y0 - halo), cx0 = std::max<int64_t>(0, x0 - halo);
+      const int64_t cy1 = std::min(hh, y1 + halo), cx1 = std::min(ww, x1 + halo);
+      const Tensor part = ops::contiguous(head.slice(2, cy0, cy1).slice(3, cx0, cx1));
+      const Tensor decoded = decoder_.forward_tail(part);  // [N, 3, (cy1-cy0)·s, (cx1-cx0)·s]
+      const int64_t s = decoded.size(2) / (cy1 - cy0);     // output pixels per head pixel
+      if (!out.defined()) out = Tensor::empty({latent.size(0), decoded.size(1), hh * s, ww * s}, decoded.dtype(), decoded.device());
+      const Tensor core = decoded.slice(2, (y0 - cy0) * s, (y1 - cy0) * s).slice(3, (x0 - cx0) * s, (x1 - cx0) * s);
+      ops::copy_(out.slice(2, y0 * s, y1 * s).slice(3, x0 * s, x1 * s), core);
     }
   }
   return out;

@@ -16,8 +16,8 @@
 namespace dc::models::dcae {
 
 struct TiledDecodeOptions {
-  int64_t tile_latent = 16;     // latent pixels per tile side (512 image px at f32)
-  int64_t overlap_latent = 4;   // context decoded around each tile then cropped away
+  int64_t tile_latent = 16;    // latent pixels per tile side (512 image px at f32)
+  int64_t overlap_latent = 0;  // extra context per side beyond the tail's exact receptive halo
 };
 
 class AutoencoderDC : public nn::Module {
@@ -32,9 +32,11 @@ class AutoencoderDC : public nn::Module {
   // Throw ErrorException on bad shapes; the Result-returning boundary is the caller's.
   Tensor encode(const Tensor& sample) const;  // [N, 3, H, W] in [-1, 1] -> [N, latent, H/f, W/f]
   Tensor decode(const Tensor& latent) const;  // [N, latent, h, w] -> [N, 3, h·f, w·f]
-  // Decodes overlapping latent tiles and crops each to its core: peak memory
-  // follows the tile size, not the image size. Equals decode() up to the
-  // reach of the linear attention (see docs/PERFORMANCE.md for the measured gap).
+  // Runs the decoder's attention stages whole (they are global but at a fraction
+  // of the output resolution), then its conv-only tail on tiles with the tail's
+  // receptive halo, cropping each to its core. The result equals decode() up to
+  // float summation order; peak memory follows the tile size plus the head's
+  // low-resolution activations instead of full-resolution ones.
   Tensor decode_tiled(const Tensor& latent, const TiledDecodeOptions& options) const;
 
  private:
