@@ -19,6 +19,5 @@ grep -E "tests passed|tests failed|Failed|\*\*\*" "$logs/gpu_tests.log" | tail -
 "$build/app/dcgen/dcgen" selftest --device cuda --dtype bf16 | tee -a "$logs/selftest_cuda.log"
 if [ "${DC_SKIP_BENCH:-0}" != 1 ]; then
   tests/bench/run_dcae_decode.sh "$build" "${DC_BENCH_SIZES:-1024,2048,4096}" | tee "$logs/bench_dcae_decode.log"
-  tests/bench/run_dcae_decode.sh "$build" "${DC_BENCH_SIZES:-1024,2048,4096}" --tiled | tee "$logs/bench_dcae_decode_tiled.log"
 fi
 [ "$gpu_ok" = 1 ]
