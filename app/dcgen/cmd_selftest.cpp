@@ -1,6 +1,7 @@
 // dcgen selftest: runs every shipped DC-AE reference case (tiny checkpoints in
 // the real diffusers layout, with outputs computed by diffusers itself) through
 // the same path as `dcgen forward` and reports the relative L2 error per case.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -39,10 +40,11 @@ int run_selftest(const SelftestArgs& a) {
   } catch (const std::exception& e) {
     return report_error("selftest", dc::Error::format((root / "cases.json").string() + ": " + e.what()));
   }
-  // f32 must match to 1e-4; reduced precision is judged at the bf16 bound.
-  const double tol = load->dtype == dc::DType::kF32 ? 1e-4 : 2e-2;
-  std::printf("DC-AE parity against diffusers goldens (%s, %s); tolerance rel-L2 <= %.0e\n",
-              a.device.device.c_str(), a.device.dtype.c_str(), tol);
+  // f32 must match to 1e-4. Reduced precision: 2e-2, or twice diffusers' own bf16
+  // error on the case where that is larger (recorded by the reference script).
+  const bool f32 = load->dtype == dc::DType::kF32;
+  std::printf("DC-AE parity against diffusers goldens (%s, %s); tolerance rel-L2 <= %s\n", a.device.device.c_str(),
+              a.device.dtype.c_str(), f32 ? "1e-4" : "max(2e-2, 2 x diffusers' own bf16 error)");
   std::printf("%-34s %12s %12s %9s  %s\n", "case", "encode", "decode", "time", "result");
   int failures = 0;
   for (const auto& c : cases) {
@@ -61,7 +63,13 @@ int run_selftest(const SelftestArgs& a) {
     }
     const double enc = dc::ops::relative_l2(out->at("latent"), (*golden)->tensor("latent").value_or_throw());
     const double dec = dc::ops::relative_l2(out->at("sample"), (*golden)->tensor("decoded").value_or_throw());
-    const bool pass = enc <= tol && dec <= tol;
+    double enc_tol = 1e-4, dec_tol = 1e-4;
+    if (!f32) {
+      const auto& ref = c.at("reference_bf16_rel_l2");
+      enc_tol = std::max(2e-2, 2 * ref.at("encode").get<double>());
+      dec_tol = std::max(2e-2, 2 * ref.at("decode").get<double>());
+    }
+    const bool pass = enc <= enc_tol && dec <= dec_tol;
     failures += !pass;
     std::printf("%-34s %12.2e %12.2e %7.0fms  %s\n", name.c_str(), enc, dec, ms, pass ? "ok" : "FAIL");
   }
