@@ -1,11 +1,13 @@
 #include "core/ops/conv.h"
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 namespace dc::ops {
 
 Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt) {
+  DC_OP_SCOPE("conv2d");
   detail::check_activation_dtype(x, "conv2d");
   DC_CHECK(x.dim() == 4 && weight.dim() == 4, "conv2d: expects NCHW input and 4-D weight, got "
                                                   << x.describe() << " and " << weight.describe());

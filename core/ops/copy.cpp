@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 #ifdef DC_HAVE_CUDA
@@ -17,6 +18,7 @@ void throw_cuda_not_compiled(const char* op) {
 }
 
 void copy_(const Tensor& dst, const Tensor& src) {
+  DC_OP_SCOPE("copy_");
   DC_CHECK(dst.defined() && src.defined(), "copy_: undefined tensor");
   detail::check_same_device(dst, src, "copy_");
   Tensor s = src.shape() == dst.shape() ? src : src.expand(dst.shape());
@@ -24,6 +26,7 @@ void copy_(const Tensor& dst, const Tensor& src) {
 }
 
 Tensor contiguous(const Tensor& x) {
+  DC_OP_SCOPE("contiguous");
   if (!x.defined() || x.is_contiguous()) return x;
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   DC_OPS_DISPATCH(x.device(), copy_strided, out, x);
@@ -31,12 +34,14 @@ Tensor contiguous(const Tensor& x) {
 }
 
 Tensor clone(const Tensor& x) {
+  DC_OP_SCOPE("clone");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());
   DC_OPS_DISPATCH(x.device(), copy_strided, out, x);
   return out;
 }
 
 Tensor cast(const Tensor& x, DType dtype) {
+  DC_OP_SCOPE("cast");
   if (!x.defined() || x.dtype() == dtype) return x;
   Tensor out = Tensor::empty(x.shape(), dtype, x.device());
   DC_OPS_DISPATCH(x.device(), copy_strided, out, x);
@@ -44,6 +49,7 @@ Tensor cast(const Tensor& x, DType dtype) {
 }
 
 Tensor to_device(const Tensor& x, Device device) {
+  DC_OP_SCOPE("to_device");
   if (!x.defined() || x.device() == device) return x;
   Tensor src = contiguous(x);
   Tensor out = Tensor::empty(x.shape(), x.dtype(), device);
@@ -66,6 +72,7 @@ Tensor reshape(const Tensor& x, const Shape& shape) {
 }
 
 void fill_(const Tensor& dst, float value) {
+  DC_OP_SCOPE("fill_");
   DC_CHECK(dst.is_contiguous(), "fill_: destination must be contiguous");
   DC_OPS_DISPATCH(dst.device(), fill, dst, value);
 }
@@ -79,6 +86,7 @@ Tensor full(const Shape& shape, float value, DType dtype, Device device) {
 }
 
 Tensor concat(const std::vector<Tensor>& parts, int64_t dim) {
+  DC_OP_SCOPE("concat");
   DC_CHECK(!parts.empty(), "concat: no tensors");
   const Tensor& first = parts.front();
   const int64_t d = first.normalize_dim(dim);

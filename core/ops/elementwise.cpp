@@ -1,6 +1,7 @@
 #include "core/ops/elementwise.h"
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 namespace dc::ops {
@@ -19,6 +20,7 @@ Result<Activation> activation_from_name(std::string_view name) {
 namespace {
 
 Tensor binary_op(const Tensor& a, const Tensor& b, BinaryOp op, const char* name) {
+  DC_OP_SCOPE(name);
   detail::check_defined(a, name, "a");
   detail::check_defined(b, name, "b");
   detail::check_activation_dtype(a, name);
@@ -39,6 +41,7 @@ Tensor sub(const Tensor& a, const Tensor& b) { return binary_op(a, b, BinaryOp::
 Tensor mul(const Tensor& a, const Tensor& b) { return binary_op(a, b, BinaryOp::kMul, "mul"); }
 
 Tensor scale(const Tensor& a, float s) {
+  DC_OP_SCOPE("scale");
   detail::check_activation_dtype(a, "scale");
   Tensor ac = contiguous(a);
   Tensor out = Tensor::empty(a.shape(), a.dtype(), a.device());
@@ -47,6 +50,7 @@ Tensor scale(const Tensor& a, float s) {
 }
 
 Tensor activation(const Tensor& x, Activation act) {
+  DC_OP_SCOPE("activation");
   detail::check_activation_dtype(x, "activation");
   if (act == Activation::kIdentity) return x;
   Tensor xc = contiguous(x);
@@ -56,6 +60,7 @@ Tensor activation(const Tensor& x, Activation act) {
 }
 
 Tensor gated_activation(const Tensor& hidden, const Tensor& gate, Activation act) {
+  DC_OP_SCOPE("gated_activation");
   detail::check_activation_dtype(hidden, "gated_activation");
   DC_CHECK(hidden.shape() == gate.shape(), "gated_activation: " << hidden.describe() << " vs " << gate.describe());
   Tensor h = contiguous(hidden), g = detail::prepare(gate, hidden);

@@ -1,11 +1,13 @@
 #include "core/ops/gemm.h"
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 namespace dc::ops {
 
 Tensor matmul(const Tensor& a, const Tensor& b) {
+  DC_OP_SCOPE("matmul");
   detail::check_activation_dtype(a, "matmul");
   DC_CHECK(a.dim() >= 2 && b.dim() >= 2, "matmul: needs 2+ dims, got " << a.describe() << " and " << b.describe());
   const int64_t m = a.size(-2), k = a.size(-1), n = b.size(-1);
@@ -23,6 +25,7 @@ Tensor matmul(const Tensor& a, const Tensor& b) {
 }
 
 Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias) {
+  DC_OP_SCOPE("linear");
   detail::check_activation_dtype(x, "linear");
   DC_CHECK(weight.dim() == 2 && x.size(-1) == weight.size(1),
            "linear: input " << x.describe() << " does not match weight " << weight.describe());

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 namespace dc::ops {
@@ -16,6 +17,7 @@ void check_affine(const Tensor& p, int64_t c, const char* op, const char* what) 
 }  // namespace
 
 Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  DC_OP_SCOPE("rms_norm");
   detail::check_activation_dtype(x, "rms_norm");
   const int64_t c = x.size(-1);
   check_affine(weight, c, "rms_norm", "weight");
@@ -26,6 +28,7 @@ Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float
 }
 
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  DC_OP_SCOPE("layer_norm");
   detail::check_activation_dtype(x, "layer_norm");
   const int64_t c = x.size(-1);
   check_affine(weight, c, "layer_norm", "weight");
@@ -37,6 +40,7 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
 }
 
 Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+  DC_OP_SCOPE("rms_norm_channels");
   detail::check_activation_dtype(x, "rms_norm_channels");
   DC_CHECK(x.dim() >= 2, "rms_norm_channels: expects [N, C, ...], got " << x.describe());
   const int64_t c = x.size(1);
@@ -49,6 +53,7 @@ Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bi
 }
 
 Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift) {
+  DC_OP_SCOPE("channel_affine");
   detail::check_activation_dtype(x, "channel_affine");
   DC_CHECK(x.dim() >= 2, "channel_affine: expects [N, C, ...], got " << x.describe());
   const int64_t c = x.size(1);

@@ -1,6 +1,7 @@
 #include "core/ops/resample.h"
 
 #include "core/ops/backend.h"
+#include "core/ops/profile.h"
 #include "core/ops/op_util.h"
 
 namespace dc::ops {
@@ -14,6 +15,7 @@ void check_nchw(const Tensor& x, const char* op) {
 }  // namespace
 
 Tensor pixel_shuffle(const Tensor& x, int r) {
+  DC_OP_SCOPE("pixel_shuffle");
   check_nchw(x, "pixel_shuffle");
   DC_CHECK(r >= 1 && x.size(1) % (r * r) == 0, "pixel_shuffle: channels of " << x.describe() << " not divisible by "
                                                                               << r * r);
@@ -23,6 +25,7 @@ Tensor pixel_shuffle(const Tensor& x, int r) {
 }
 
 Tensor pixel_unshuffle(const Tensor& x, int r) {
+  DC_OP_SCOPE("pixel_unshuffle");
   check_nchw(x, "pixel_unshuffle");
   DC_CHECK(r >= 1 && x.size(2) % r == 0 && x.size(3) % r == 0,
            "pixel_unshuffle: size of " << x.describe() << " not divisible by " << r);
@@ -32,6 +35,7 @@ Tensor pixel_unshuffle(const Tensor& x, int r) {
 }
 
 Tensor upsample_nearest2d(const Tensor& x, int factor) {
+  DC_OP_SCOPE("upsample_nearest2d");
   check_nchw(x, "upsample_nearest2d");
   DC_CHECK(factor >= 1, "upsample_nearest2d: factor must be positive");
   Tensor out = Tensor::empty({x.size(0), x.size(1), x.size(2) * factor, x.size(3) * factor}, x.dtype(), x.device());
@@ -40,6 +44,7 @@ Tensor upsample_nearest2d(const Tensor& x, int factor) {
 }
 
 Tensor channel_group_mean(const Tensor& x, int64_t group) {
+  DC_OP_SCOPE("channel_group_mean");
   check_nchw(x, "channel_group_mean");
   DC_CHECK(group >= 1 && x.size(1) % group == 0, "channel_group_mean: " << x.size(1) << " channels not divisible by "
                                                                         << group);
@@ -49,6 +54,7 @@ Tensor channel_group_mean(const Tensor& x, int64_t group) {
 }
 
 Tensor repeat_interleave_channels(const Tensor& x, int64_t repeats) {
+  DC_OP_SCOPE("repeat_interleave_channels");
   check_nchw(x, "repeat_interleave_channels");
   DC_CHECK(repeats >= 1, "repeat_interleave_channels: repeats must be positive");
   Tensor out = Tensor::empty({x.size(0), x.size(1) * repeats, x.size(2), x.size(3)}, x.dtype(), x.device());

@@ -14,6 +14,7 @@
 #include "core/io/diffusers/config_reader.h"
 #include "core/models/dcae/autoencoder_dc.h"
 #include "core/ops/copy.h"
+#include "core/ops/profile.h"
 #include "core/ops/random.h"
 #include "core/ops/reduce.h"
 #include "core/tensor/cuda_context.h"
@@ -77,6 +78,7 @@ int main(int argc, char** argv) {
   models::dcae::AutoencoderDC model(*config);
   Status loaded = bench::load_random_weights(model, {device, dtype}, 1234);
   if (!loaded) return std::fprintf(stderr, "%s\n", loaded.error().to_string().c_str()), 1;
+  ops::reset_op_profile();  // time the decodes, not the weight initialisation
   const int64_t f = config->spatial_compression_ratio();
   if (label.empty()) label = "f" + std::to_string(f) + "c" + std::to_string(config->latent_channels);
 
@@ -104,6 +106,11 @@ int main(int argc, char** argv) {
       continue;
     }
     std::printf("%-12s %6d %12.1f %12.2f\n", label.c_str(), size, *ms, peak);
+    if (ops::op_profiling_enabled()) {
+      std::fprintf(stderr, "op profile, %s %d (all iterations):\n%s", label.c_str(), size,
+                   ops::op_profile_report().c_str());
+      ops::reset_op_profile();
+    }
     std::fflush(stdout);
   }
   return 0;
