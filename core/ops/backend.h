@@ -30,8 +30,10 @@ enum class BinaryOp { kAdd, kSub, kMul };
   void matmul(const Tensor& out, const Tensor& a, const Tensor& bm);                                    \
   /* out [M, N] = x [M, K] · w[N, K]ᵀ + bias[N] (bias may be undefined) */                               \
   void linear(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias);                  \
+  /* x, out (and residual, optional) share one layout: contiguous NCHW or channels-last NHWC; */       \
+  /* w contiguous [Cout, Cin/g, kh, kw]. out = conv(x, w) + bias + residual. */                          \
   void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias,                  \
-              const Conv2dOptions& opt);                                                                \
+              const Tensor& residual, const Conv2dOptions& opt);                                        \
   /* x [rows, C]; weight/bias [C] or undefined; statistics in f32 */                                     \
   void rms_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);       \
   void layer_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);     \

@@ -6,7 +6,8 @@
 
 namespace dc::ops {
 
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt) {
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt,
+              const Tensor& residual) {
   DC_OP_SCOPE("conv2d");
   detail::check_activation_dtype(x, "conv2d");
   DC_CHECK(x.dim() == 4 && weight.dim() == 4, "conv2d: expects NCHW input and 4-D weight, got "
@@ -21,8 +22,13 @@ Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const C
   const int64_t oh = (x.size(2) + 2 * opt.padding - weight.size(2)) / opt.stride + 1;
   const int64_t ow = (x.size(3) + 2 * opt.padding - weight.size(3)) / opt.stride + 1;
   DC_CHECK(oh > 0 && ow > 0, "conv2d: input " << x.describe() << " is smaller than the kernel");
-  Tensor out = Tensor::empty({x.size(0), cout, oh, ow}, x.dtype(), x.device());
-  DC_OPS_DISPATCH(x.device(), conv2d, out, contiguous(x), detail::prepare(weight, x), detail::prepare(bias, x), opt);
+  const Shape out_shape{x.size(0), cout, oh, ow};
+  DC_CHECK(!residual.defined() || residual.shape() == out_shape,
+           "conv2d: residual " << residual.describe() << " does not match the output " << shape_to_string(out_shape));
+  const Tensor xd = detail::dense(x);
+  Tensor out = empty_like_layout(out_shape, xd, x.dtype());
+  DC_OPS_DISPATCH(x.device(), conv2d, out, xd, detail::prepare(weight, x), detail::prepare(bias, x),
+                  detail::match_layout(residual, out), opt);
   return out;
 }
 

@@ -12,6 +12,9 @@ struct Conv2dOptions {
   int groups = 1;
 };
 
-Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt);
+// `residual` (optional, output-shaped) is added in the same pass: conv + bias + residual.
+// x may be contiguous or channels-last; the output has x's layout.
+Tensor conv2d(const Tensor& x, const Tensor& weight, const Tensor& bias, const Conv2dOptions& opt,
+              const Tensor& residual = {});
 
 }  // namespace dc::ops

@@ -33,6 +33,23 @@ Tensor contiguous(const Tensor& x) {
   return out;
 }
 
+Tensor empty_like_layout(const Shape& shape, const Tensor& like, DType dtype) {
+  if (!like.is_channels_last() || like.is_contiguous() || shape.size() != 4) {
+    return Tensor::empty(shape, dtype, like.device());
+  }
+  // Allocate NHWC and view it as [N, C, H, W].
+  return Tensor::empty({shape[0], shape[2], shape[3], shape[1]}, dtype, like.device()).permute({0, 3, 1, 2});
+}
+
+Tensor to_channels_last(const Tensor& x) {
+  DC_OP_SCOPE("to_channels_last");
+  DC_CHECK(x.dim() == 4, "to_channels_last: expects [N, C, H, W], got " << x.describe());
+  if (x.is_channels_last()) return x;
+  Tensor out = Tensor::empty({x.size(0), x.size(2), x.size(3), x.size(1)}, x.dtype(), x.device()).permute({0, 3, 1, 2});
+  DC_OPS_DISPATCH(x.device(), copy_strided, out, x);
+  return out;
+}
+
 Tensor clone(const Tensor& x) {
   DC_OP_SCOPE("clone");
   Tensor out = Tensor::empty(x.shape(), x.dtype(), x.device());

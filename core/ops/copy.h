@@ -8,6 +8,10 @@
 namespace dc::ops {
 
 Tensor contiguous(const Tensor& x);                 // x itself if already contiguous
+// [N, C, H, W] with NHWC memory (x itself if already channels-last); see Tensor::is_channels_last.
+Tensor to_channels_last(const Tensor& x);
+// An uninitialized tensor of `shape` laid out like `like` (channels-last when `like` is).
+Tensor empty_like_layout(const Shape& shape, const Tensor& like, DType dtype);
 Tensor clone(const Tensor& x);                      // always a new contiguous tensor
 Tensor cast(const Tensor& x, DType dtype);          // x itself if already dtype
 Tensor to_device(const Tensor& x, Device device);   // x itself if already there

@@ -31,4 +31,19 @@ inline Tensor prepare(const Tensor& t, const Tensor& like) {
   return contiguous(cast(t, like.dtype()));
 }
 
+// x as a dense tensor in one of the two layouts backends accept for NCHW ops:
+// contiguous, or channels-last (kept as is); anything else is made contiguous.
+inline Tensor dense(const Tensor& x) {
+  if (!x.defined() || x.is_contiguous() || x.is_channels_last()) return x;
+  return contiguous(x);
+}
+
+// `t` in `like`'s layout (contiguous or channels-last), dtype and device.
+inline Tensor match_layout(const Tensor& t, const Tensor& like) {
+  if (!t.defined()) return t;
+  Tensor c = cast(t, like.dtype());
+  if (like.is_channels_last() && !like.is_contiguous()) return to_channels_last(c);
+  return contiguous(c);
+}
+
 }  // namespace dc::ops::detail

@@ -87,6 +87,14 @@ bool Tensor::is_contiguous() const {
   return true;
 }
 
+bool Tensor::is_channels_last() const {
+  if (dim() != 4) return false;
+  const int64_t c = shape_[1], h = shape_[2], w = shape_[3];
+  // Size-1 dims may carry any stride, as in is_contiguous().
+  return (c == 1 || strides_[1] == 1) && (w == 1 || strides_[3] == c) && (h == 1 || strides_[2] == w * c) &&
+         (shape_[0] == 1 || strides_[0] == h * w * c);
+}
+
 size_t Tensor::nbytes() const { return bytes_for(numel(), dtype_); }
 
 std::string Tensor::describe() const {

@@ -53,6 +53,9 @@ class Tensor {
   Device device() const { return storage_ ? storage_->device() : Device::cpu(); }
   bool is_cuda() const { return device().is_cuda(); }
   bool is_contiguous() const;
+  // 4-D [N, C, H, W] laid out as NHWC in memory (strides [H·W·C, 1, W·C, C]):
+  // PyTorch's channels_last. Shapes stay in PyTorch order; only strides differ.
+  bool is_channels_last() const;
   size_t nbytes() const;  // bytes the elements span when contiguous
   const std::shared_ptr<Storage>& storage() const { return storage_; }
   std::string describe() const;  // "bf16[1, 3, 64, 64] cuda:0"

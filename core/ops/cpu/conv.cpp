@@ -88,7 +88,21 @@ void conv_im2col(const ConvGeometry& g, const float* x, const float* wt, const f
 
 }  // namespace
 
-void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opt) {
+void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
+            const Conv2dOptions& opt) {
+  if (!out.is_contiguous()) {  // channels-last: the reference computes in NCHW and stores back
+    Tensor xn = Tensor::empty(x.shape(), x.dtype());
+    copy_strided(xn, x);
+    Tensor on = Tensor::empty(out.shape(), out.dtype());
+    Tensor rn;
+    if (residual.defined()) {
+      rn = Tensor::empty(residual.shape(), residual.dtype());
+      copy_strided(rn, residual);
+    }
+    conv2d(on, xn, w, bias, rn, opt);
+    copy_strided(out, on);
+    return;
+  }
   ConvGeometry g{};
   g.n = x.size(0), g.cin = x.size(1), g.h = x.size(2), g.w = x.size(3);
   g.cout = w.size(0), g.kh = w.size(2), g.kw = w.size(3);
@@ -102,6 +116,12 @@ void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b
     conv_direct(g, xv.data(), wv.data(), bv ? bv->data() : nullptr, o.data());
   } else {
     conv_im2col(g, xv.data(), wv.data(), bv ? bv->data() : nullptr, o.data());
+  }
+  if (residual.defined()) {
+    F32View rv(residual);
+    parallel_for(0, out.numel(), [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) o[i] += rv[i];
+    }, 1 << 14);
   }
   o.commit();
 }

@@ -8,8 +8,18 @@ namespace dc::ops::cuda {
 
 using namespace cuda_detail;
 
-void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Conv2dOptions& opt) {
+void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
+            const Conv2dOptions& opt) {
   if (out.numel() == 0) return;
+  if (!out.is_contiguous()) {  // channels-last: this path computes in NCHW
+    Tensor xn = Tensor::empty(x.shape(), x.dtype(), x.device());
+    copy_strided(xn, x);
+    Tensor on = Tensor::empty(out.shape(), out.dtype(), out.device());
+    conv2d(on, xn, w, bias, Tensor(), opt);
+    if (residual.defined()) binary(on, on, residual, BinaryOp::kAdd);
+    copy_strided(out, on);
+    return;
+  }
   gpu::Conv2dParams p;
   p.x = x.data_ptr();
   p.weight = w.data_ptr();
@@ -36,6 +46,7 @@ void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b
   }
   p.stream = stream();
   check(gpu::conv2d(p), "conv2d");
+  if (residual.defined()) binary(out, out, residual, BinaryOp::kAdd);
 }
 
 }  // namespace dc::ops::cuda

@@ -218,3 +218,24 @@ TEST(Random, PhiloxIsDeterministicSliceableAndNormal) {
 
 }  // namespace
 }  // namespace dc
+
+namespace dc {
+namespace {
+
+TEST(OpsCpu, ConvResidualAndChannelsLastMatchThePlainConv) {
+  const uint64_t seed = test::fresh_seed();
+  Tensor x = ops::randn({2, 6, 7, 5}, seed), w = ops::randn({4, 6, 3, 3}, seed + 1), b = ops::randn({4}, seed + 2);
+  Tensor r = ops::randn({2, 4, 7, 5}, seed + 3);
+  const Tensor plain = ops::add(ops::conv2d(x, w, b, {.padding = 1}), r);
+  const Tensor fused = ops::conv2d(x, w, b, {.padding = 1}, r);
+  EXPECT_LT(ops::relative_l2(fused, plain), 1e-6);
+  const Tensor xl = ops::to_channels_last(x);
+  ASSERT_TRUE(xl.is_channels_last());
+  ASSERT_FALSE(xl.is_contiguous());
+  const Tensor yl = ops::conv2d(xl, w, b, {.padding = 1}, r);
+  EXPECT_TRUE(yl.is_channels_last());
+  EXPECT_LT(ops::relative_l2(yl, plain), 1e-6);
+}
+
+}  // namespace
+}  // namespace dc
