@@ -6,6 +6,10 @@
 #include "tests/ops/op_case.h"
 
 namespace dc::test {
+
+// conv2d in channels-last, with residual, and cuDNN's split path (op_cases_conv_layouts_gpu.cpp).
+void add_conv_layout_cases(std::vector<OpCase>& cases);
+
 namespace {
 
 void add_gemm_cases(std::vector<OpCase>& cases) {
@@ -61,6 +65,7 @@ void add_conv_cases(std::vector<OpCase>& cases) {
   cases.push_back(conv_case("3x3 p1 64->64 32x32 + bias", {1, 64, 32, 32}, {64, 64, 3, 3}, true, {1, 1, 1}));
   cases.push_back(conv_case("3x3 p1 64->64 32x32 no bias", {1, 64, 32, 32}, {64, 64, 3, 3}, false, {1, 1, 1}));
   cases.push_back(conv_case("1-pixel input 3x3 p1", {1, 4, 1, 1}, {3, 4, 3, 3}, true, {1, 1, 1}));
+  add_conv_layout_cases(cases);
 }
 
 OpCase attention_case(std::string variant, Shape qkv) {
