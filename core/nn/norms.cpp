@@ -14,8 +14,8 @@ RMSNorm::RMSNorm(Module* parent, std::string name, int64_t channels, float eps, 
 
 Tensor RMSNorm::forward(const Tensor& x) const { return ops::rms_norm(x, weight_.get(), bias_.get(), eps_); }
 
-Tensor RMSNorm::forward_channels(const Tensor& x) const {
-  return ops::rms_norm_channels(x, weight_.get(), bias_.get(), eps_);
+Tensor RMSNorm::forward_channels(const Tensor& x, const Tensor& residual, ops::Activation act) const {
+  return ops::rms_norm_channels(x, weight_.get(), bias_.get(), eps_, residual, act);
 }
 
 BatchNorm2d::BatchNorm2d(Module* parent, std::string name, int64_t channels, float eps)
@@ -36,7 +36,9 @@ Status BatchNorm2d::after_load(const LoadOptions& options) {
   });
 }
 
-Tensor BatchNorm2d::forward(const Tensor& x) const { return ops::channel_affine(x, scale_, shift_); }
+Tensor BatchNorm2d::forward(const Tensor& x, const Tensor& residual) const {
+  return ops::channel_affine(x, scale_, shift_, residual);
+}
 
 ChannelNorm::ChannelNorm(Module* parent, std::string name, const std::string& norm_type, int64_t channels) {
   if (norm_type == "rms_norm") {
@@ -47,6 +49,8 @@ ChannelNorm::ChannelNorm(Module* parent, std::string name, const std::string& no
   }
 }
 
-Tensor ChannelNorm::forward(const Tensor& x) const { return rms_ ? rms_->forward_channels(x) : batch_->forward(x); }
+Tensor ChannelNorm::forward(const Tensor& x, const Tensor& residual) const {
+  return rms_ ? rms_->forward_channels(x, residual) : batch_->forward(x, residual);
+}
 
 }  // namespace dc::nn

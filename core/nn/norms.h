@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/nn/module.h"
+#include "core/ops/elementwise.h"
 
 namespace dc::nn {
 
@@ -12,8 +13,11 @@ namespace dc::nn {
 class RMSNorm : public Module {
  public:
   RMSNorm(Module* parent, std::string name, int64_t channels, float eps, bool affine, bool bias);
-  Tensor forward(const Tensor& x) const;           // normalizes the last dim
-  Tensor forward_channels(const Tensor& x) const;  // normalizes dim 1 of NCHW
+  Tensor forward(const Tensor& x) const;  // normalizes the last dim
+  // Normalizes dim 1 of [N, C, H, W] (any layout), with the fused epilogue of
+  // ops::rms_norm_channels: act(norm(x)) + residual.
+  Tensor forward_channels(const Tensor& x, const Tensor& residual = {},
+                          ops::Activation act = ops::Activation::kIdentity) const;
 
  private:
   float eps_;
@@ -25,7 +29,7 @@ class RMSNorm : public Module {
 class BatchNorm2d : public Module {
  public:
   BatchNorm2d(Module* parent, std::string name, int64_t channels, float eps = 1e-5f);
-  Tensor forward(const Tensor& x) const;  // NCHW
+  Tensor forward(const Tensor& x, const Tensor& residual = {}) const;  // [N, C, H, W] (+ residual, fused)
 
  protected:
   Status after_load(const LoadOptions& options) override;
@@ -45,7 +49,7 @@ class BatchNorm2d : public Module {
 class ChannelNorm {
  public:
   ChannelNorm(Module* parent, std::string name, const std::string& norm_type, int64_t channels);
-  Tensor forward(const Tensor& x) const;  // NCHW
+  Tensor forward(const Tensor& x, const Tensor& residual = {}) const;  // [N, C, H, W] (+ residual, fused)
 
  private:
   std::unique_ptr<RMSNorm> rms_;

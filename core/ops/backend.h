@@ -4,6 +4,9 @@
 // reference (core/ops/cpu, the specification) or the CUDA backend
 // (core/ops/cuda → gpu/cuda kernels). Backends may assume: every tensor is
 // contiguous, on the op's device, and in the activation dtype unless noted.
+// "Dense" below means contiguous or channels-last (4-D NHWC memory); where an
+// op takes dense operands they share one layout, the one the front-end chose
+// for the output (detail::is_nhwc(x) tells which).
 #pragma once
 
 #include <cstdint>
@@ -22,9 +25,11 @@ enum class BinaryOp { kAdd, kSub, kMul };
   void copy_strided(const Tensor& dst, const Tensor& src);                                              \
   void fill(const Tensor& dst, float value);                                                            \
   /* out = a op b where b is broadcast to a's shape via its strides (b may be non-contiguous). */       \
+  /* (Channels-last operands arrive permuted to memory order, so out and a are contiguous.) */          \
   void binary(const Tensor& out, const Tensor& a, const Tensor& b, BinaryOp op);                        \
   void scale(const Tensor& out, const Tensor& a, float s);                                              \
   void activation(const Tensor& out, const Tensor& x, Activation act);                                  \
+  /* out contiguous; hidden and gate share strides and are row views (detail::row_view). */            \
   void gated_activation(const Tensor& out, const Tensor& hidden, const Tensor& gate, Activation act);     \
   /* out[b] = a[b] · bm[b or 0]; a [B, M, K], bm [B or 1, K, N], out [B, M, N] */                        \
   void matmul(const Tensor& out, const Tensor& a, const Tensor& bm);                                    \
@@ -37,15 +42,21 @@ enum class BinaryOp { kAdd, kSub, kMul };
   /* x [rows, C]; weight/bias [C] or undefined; statistics in f32 */                                     \
   void rms_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);       \
   void layer_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);     \
-  /* x [N, C, HW], normalized over C for every (n, hw) */                                               \
-  void rms_norm_channels(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps);\
-  /* per-channel affine y = x * scale[c] + shift[c] on [N, C, HW] (f32 scale/shift) */                   \
-  void channel_affine(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift);    \
-  void pixel_shuffle(const Tensor& out, const Tensor& x, int factor);                                   \
+  /* dense x, out, residual (optional) [N, C, ...]: out = act(rms over C of x · w + b) + residual */     \
+  void rms_norm_channels(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b,           \
+                         const Tensor& residual, float eps, Activation act);                            \
+  /* dense x, out, residual (optional): out = x * scale[c] + shift[c] + residual (f32 scale/shift) */    \
+  void channel_affine(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift,     \
+                      const Tensor& residual);                                                          \
+  /* resample family: dense 4-D x and out (and shortcut, optional) of one layout */                     \
+  void pixel_shuffle(const Tensor& out, const Tensor& x, int factor, const Tensor& shortcut);            \
+  /* out = h + pixel_shuffle(repeat_interleave_channels(shortcut, C·f²/Cs), f); all dense, one layout */ \
+  void add_shuffled_shortcut(const Tensor& out, const Tensor& h, const Tensor& shortcut, int factor);    \
   void pixel_unshuffle(const Tensor& out, const Tensor& x, int factor);                                 \
   void upsample_nearest2d(const Tensor& out, const Tensor& x, int factor);                              \
   void channel_group_mean(const Tensor& out, const Tensor& x, int64_t group);                           \
   void repeat_interleave_channels(const Tensor& out, const Tensor& x, int64_t repeats);                 \
+  /* q, k, v, out [B, H, d, N] with any strides (views of one qkv tensor, either layout) */            \
   void relu_linear_attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v,      \
                              float eps);                                                                \
   /* Philox stream: element i of out from (seed, i); normal or uniform [0,1) */                          \

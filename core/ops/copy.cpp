@@ -117,7 +117,9 @@ Tensor concat(const std::vector<Tensor>& parts, int64_t dim) {
     total += p.size(d);
   }
   shape[d] = total;
-  Tensor out = Tensor::empty(shape, first.dtype(), first.device());
+  // The output keeps the first part's layout, so channels-last parts concatenate
+  // along channels without a layout change (each part lands as a strided copy).
+  Tensor out = empty_like_layout(shape, first, first.dtype());
   int64_t at = 0;
   for (const Tensor& p : parts) {
     Tensor dst = out.slice(d, at, at + p.size(d));

@@ -20,7 +20,7 @@ void copy_(const Tensor& dst, const Tensor& src);   // same shape (src may broad
 void fill_(const Tensor& dst, float value);
 Tensor zeros(const Shape& shape, DType dtype, Device device = Device::cpu());
 Tensor full(const Shape& shape, float value, DType dtype, Device device = Device::cpu());
-Tensor concat(const std::vector<Tensor>& parts, int64_t dim);
+Tensor concat(const std::vector<Tensor>& parts, int64_t dim);  // in the first part's layout
 
 // CPU f32 copy of any tensor (for tests, writers and debugging).
 std::vector<float> to_f32_vector(const Tensor& x);

@@ -14,6 +14,12 @@ void check_affine(const Tensor& p, int64_t c, const char* op, const char* what) 
            op << ": " << what << " " << p.describe() << " does not match " << c << " channels");
 }
 
+void check_residual(const Tensor& r, const Tensor& x, const char* op) {
+  if (!r.defined()) return;
+  detail::check_same_device(r, x, op);
+  DC_CHECK(r.shape() == x.shape(), op << ": residual " << r.describe() << " does not match " << x.describe());
+}
+
 }  // namespace
 
 Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
@@ -39,20 +45,23 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
   return out;
 }
 
-Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps) {
+Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps,
+                         const Tensor& residual, Activation act) {
   DC_OP_SCOPE("rms_norm_channels");
   detail::check_activation_dtype(x, "rms_norm_channels");
   DC_CHECK(x.dim() >= 2, "rms_norm_channels: expects [N, C, ...], got " << x.describe());
   const int64_t c = x.size(1);
   check_affine(weight, c, "rms_norm_channels", "weight");
   check_affine(bias, c, "rms_norm_channels", "bias");
-  Tensor x3 = reshape(x, {x.size(0), c, -1});
-  Tensor out = Tensor::empty(x3.shape(), x.dtype(), x.device());
-  DC_OPS_DISPATCH(x.device(), rms_norm_channels, out, x3, detail::prepare(weight, x), detail::prepare(bias, x), eps);
-  return out.view(x.shape());
+  check_residual(residual, x, "rms_norm_channels");
+  const Tensor xd = detail::dense(x);
+  Tensor out = empty_like_layout(x.shape(), xd, x.dtype());
+  DC_OPS_DISPATCH(x.device(), rms_norm_channels, out, xd, detail::prepare(weight, x), detail::prepare(bias, x),
+                  detail::match_layout(residual, xd), eps, act);
+  return out;
 }
 
-Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift) {
+Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift, const Tensor& residual) {
   DC_OP_SCOPE("channel_affine");
   detail::check_activation_dtype(x, "channel_affine");
   DC_CHECK(x.dim() >= 2, "channel_affine: expects [N, C, ...], got " << x.describe());
@@ -60,11 +69,12 @@ Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift)
   check_affine(scale, c, "channel_affine", "scale");
   check_affine(shift, c, "channel_affine", "shift");
   DC_CHECK(scale.defined() && shift.defined(), "channel_affine: scale and shift are required");
-  Tensor x3 = reshape(x, {x.size(0), c, -1});
-  Tensor out = Tensor::empty(x3.shape(), x.dtype(), x.device());
+  check_residual(residual, x, "channel_affine");
+  const Tensor xd = detail::dense(x);
+  Tensor out = empty_like_layout(x.shape(), xd, x.dtype());
   auto as_f32 = [&](const Tensor& t) { return contiguous(cast(to_device(t, x.device()), DType::kF32)); };
-  DC_OPS_DISPATCH(x.device(), channel_affine, out, x3, as_f32(scale), as_f32(shift));
-  return out.view(x.shape());
+  DC_OPS_DISPATCH(x.device(), channel_affine, out, xd, as_f32(scale), as_f32(shift), detail::match_layout(residual, xd));
+  return out;
 }
 
 FoldedBatchNorm fold_batch_norm(const Tensor& running_mean, const Tensor& running_var, const Tensor& weight,

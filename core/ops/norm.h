@@ -1,14 +1,21 @@
 // Normalizations. Statistics are computed in f32 whatever the input dtype.
 #pragma once
 
+#include "core/ops/elementwise.h"
 #include "core/tensor/tensor.h"
 
 namespace dc::ops {
 
 // Over the last dim: x / sqrt(mean(x²) + eps) * weight (+ bias). weight/bias [C] optional.
 Tensor rms_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
-// Same normalization over the channel dim of NCHW x (diffusers' movedim(1,-1) pattern).
-Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
+// Same normalization over the channel dim of [N, C, ...] x (diffusers' movedim(1,-1)
+// pattern), with an optional fused epilogue in the same pass over the data:
+//   y = act(x / sqrt(mean_c(x²) + eps) * weight + bias) + residual
+// (the norm + residual ending DC-AE's blocks, the norm + activation before its
+// conv_out). The output has x's layout (contiguous or channels-last); residual,
+// x-shaped and optional, may have any layout.
+Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps,
+                         const Tensor& residual = {}, Activation act = Activation::kIdentity);
 // Over the last dim: (x - mean) / sqrt(var + eps) * weight + bias (weight/bias optional).
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
 // Inference BatchNorm2d on NCHW: (x - running_mean) / sqrt(running_var + eps) * weight + bias.
@@ -18,9 +25,10 @@ Tensor batch_norm_inference(const Tensor& x, const Tensor& running_mean, const T
 }  // namespace dc::ops
 
 namespace dc::ops {
-// y = x * scale[c] + shift[c] over the channel dim of NCHW x; scale/shift f32 [C]
-// on x's device (a folded inference BatchNorm).
-Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift);
+// y = x * scale[c] + shift[c] (+ residual) over the channel dim of [N, C, ...] x;
+// scale/shift f32 [C] on x's device (a folded inference BatchNorm). The output
+// has x's layout (contiguous or channels-last); residual may have any layout.
+Tensor channel_affine(const Tensor& x, const Tensor& scale, const Tensor& shift, const Tensor& residual = {});
 
 // Folds inference BatchNorm statistics into channel_affine's f32 CPU scale/shift
 // (computed in f64): scale = w / sqrt(var + eps), shift = b - mean * scale.

@@ -35,6 +35,27 @@ TEST_P(DCAEGoldenCpu, BF16WithinBF16Tolerance) {
   std::printf("[%s] bf16 rel-L2 encode %.2e decode %.2e\n", GetParam().c_str(), p.encode_rel_l2, p.decode_rel_l2);
 }
 
+// The network run in channels-last memory (the CUDA default) on the CPU reference:
+// same goldens, same bounds.
+TEST_P(DCAEGoldenCpu, ChannelsLastF32MatchesDiffusers) {
+  const test::DCAEParity p =
+      test::run_dcae_golden(GetParam(), {Device::cpu(), DType::kF32}, models::dcae::MemoryFormat::kChannelsLast);
+  EXPECT_LE(p.encode_rel_l2, 1e-4);
+  EXPECT_LE(p.decode_rel_l2, 1e-4);
+  EXPECT_GE(p.decode_rel_l2, 0.0);
+}
+
+TEST_P(DCAEGoldenCpu, ChannelsLastBF16WithinBF16Tolerance) {
+  const test::DCAEParity p =
+      test::run_dcae_golden(GetParam(), {Device::cpu(), DType::kBF16}, models::dcae::MemoryFormat::kChannelsLast);
+  const test::DCAETolerance tol = test::dcae_bf16_tolerance(GetParam());
+  EXPECT_LE(p.encode_rel_l2, tol.encode);
+  EXPECT_LE(p.decode_rel_l2, tol.decode);
+  EXPECT_GE(p.decode_rel_l2, 0.0);
+  std::printf("[%s] channels-last bf16 rel-L2 encode %.2e decode %.2e\n", GetParam().c_str(), p.encode_rel_l2,
+              p.decode_rel_l2);
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, DCAEGoldenCpu, ::testing::ValuesIn(test::dcae_golden_cases()),
                          [](const auto& info) { return info.param; });
 

@@ -35,11 +35,13 @@ DCAETolerance dcae_bf16_tolerance(const std::string& name) {
   return {0, 0};
 }
 
-DCAEParity run_dcae_golden(const std::string& name, const nn::LoadOptions& options) {
+DCAEParity run_dcae_golden(const std::string& name, const nn::LoadOptions& options,
+                           models::dcae::MemoryFormat format) {
   DCAEParity parity{-1, -1};
   auto model = models::dcae::AutoencoderDC::load(dcae_case_dir(name) / "vae", options);
   EXPECT_TRUE(model.ok()) << (model.ok() ? "" : model.error().to_string());
   if (!model) return parity;
+  (*model)->set_memory_format(format);
   auto golden = SafetensorsFile::open(dcae_case_dir(name) / "golden.safetensors");
   EXPECT_TRUE(golden.ok());
   if (!golden) return parity;
@@ -53,6 +55,7 @@ DCAEParity run_dcae_golden(const std::string& name, const nn::LoadOptions& optio
   const Tensor latent = (*model)->encode(sample);
   const Tensor decoded = (*model)->decode(latent_in);
   EXPECT_TRUE(ops::all_finite(latent) && ops::all_finite(decoded));
+  EXPECT_TRUE(latent.is_contiguous() && decoded.is_contiguous()) << "outputs are NCHW whatever runs inside";
   parity.encode_rel_l2 = ops::relative_l2(latent, (*golden)->tensor("latent").value_or_throw());
   parity.decode_rel_l2 = ops::relative_l2(decoded, (*golden)->tensor("decoded").value_or_throw());
   return parity;

@@ -24,8 +24,10 @@ struct DCAEParity {
   double encode_rel_l2 = 0;
   double decode_rel_l2 = 0;
 };
-// Loads the case at `options`, runs encode(sample) and decode(latent_in), and
-// compares with the diffusers goldens (f32 CPU); fails the test on load errors.
-DCAEParity run_dcae_golden(const std::string& name, const nn::LoadOptions& options);
+// Loads the case at `options`, runs encode(sample) and decode(latent_in) in
+// `format`, and compares with the diffusers goldens (f32 CPU); fails the test on
+// load errors.
+DCAEParity run_dcae_golden(const std::string& name, const nn::LoadOptions& options,
+                           models::dcae::MemoryFormat format = models::dcae::MemoryFormat::kAuto);
 
 }  // namespace dc::test

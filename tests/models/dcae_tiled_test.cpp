@@ -35,6 +35,11 @@ TEST(DCAETiledDecode, MatchesUntiledDecode) {
       // The tail's halo covers its receptive field, so only summation order differs: f32 bound.
       EXPECT_LE(err, 1e-5) << name << " tile " << tile;
     }
+    // Channels-last tiles (cut from a channels-last head) give the same image.
+    (*model)->set_memory_format(models::dcae::MemoryFormat::kChannelsLast);
+    const Tensor tiled_cl = (*model)->decode_tiled(z, {.tile_latent = 8});
+    EXPECT_TRUE(tiled_cl.is_contiguous());
+    EXPECT_LE(ops::relative_l2(tiled_cl, full), 1e-5) << name << " channels-last tiles";
   }
 }
 

@@ -90,5 +90,6 @@ std::vector<OpCase> all_op_cases();
 void add_pointwise_cases(std::vector<OpCase>& cases);  // copy, fill, binary, activations, random
 void add_dense_cases(std::vector<OpCase>& cases);      // gemm, conv, linear attention
 void add_spatial_cases(std::vector<OpCase>& cases);    // norms, resample
+void add_channels_last_cases(std::vector<OpCase>& cases);  // channels-last inputs and fused epilogues
 
 }  // namespace dc::test

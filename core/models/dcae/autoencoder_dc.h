@@ -15,6 +15,12 @@
 
 namespace dc::models::dcae {
 
+// Memory layout the network runs in. Channels-last (NHWC memory, PyTorch's
+// channels_last) is what cuDNN's fast convolutions and our row kernels want on
+// the GPU; the CPU reference convolution is NCHW, so kAuto keeps NCHW there.
+// Inputs and outputs are contiguous NCHW whatever runs inside.
+enum class MemoryFormat { kAuto, kContiguous, kChannelsLast };
+
 struct TiledDecodeOptions {
   int64_t tile_latent = 16;    // latent pixels per tile side (512 image px at f32)
   int64_t overlap_latent = 0;  // extra context per side beyond the tail's exact receptive halo
@@ -29,6 +35,8 @@ class AutoencoderDC : public nn::Module {
                                                      const nn::LoadOptions& options);
 
   const DCAEConfig& config() const { return config_; }
+  void set_memory_format(MemoryFormat format) { memory_format_ = format; }
+  MemoryFormat memory_format() const { return memory_format_; }
   // Throw ErrorException on bad shapes; the Result-returning boundary is the caller's.
   Tensor encode(const Tensor& sample) const;  // [N, 3, H, W] in [-1, 1] -> [N, latent, H/f, W/f]
   Tensor decode(const Tensor& latent) const;  // [N, latent, h, w] -> [N, 3, h·f, w·f]
@@ -40,7 +48,11 @@ class AutoencoderDC : public nn::Module {
   Tensor decode_tiled(const Tensor& latent, const TiledDecodeOptions& options) const;
 
  private:
+  // x in the layout the network runs in (kAuto: channels-last on CUDA).
+  Tensor to_run_layout(const Tensor& x) const;
+
   DCAEConfig config_;
+  MemoryFormat memory_format_ = MemoryFormat::kAuto;
   Encoder encoder_;  // "encoder"
   Decoder decoder_;  // "decoder"
 };

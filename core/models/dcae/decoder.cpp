@@ -84,7 +84,7 @@ Tensor Decoder::forward_head(const Tensor& z) const {
 Tensor Decoder::forward_tail(const Tensor& head) const {
   Tensor h = head;
   for (size_t i = tail_stages_; i-- > 0;) h = nn::run_sequential(stages_[i], h);
-  h = ops::activation(norm_out_.forward_channels(h), config_.decoder_conv_act_fn);
+  h = norm_out_.forward_channels(h, {}, config_.decoder_conv_act_fn);  // norm + activation in one pass
   return conv_out_ ? conv_out_->forward(h) : conv_out_up_->forward(h);  // [N, 3, H, W]
 }
 

@@ -19,9 +19,8 @@ Tensor GLUMBConv::forward(const Tensor& x) const {
   Tensor h = ops::activation(conv_inverted_.forward(x), ops::Activation::kSiLU);  // [N, 2·E·C, H, W]
   h = conv_depth_.forward(h);
   std::vector<Tensor> halves = h.chunk(2, 1);                                       // hidden, gate
-  h = ops::gated_activation(halves[0], halves[1], ops::Activation::kSiLU);         // [N, E·C, H, W]
-  h = norm_.forward_channels(conv_point_.forward(h));                               // [N, C, H, W]
-  return ops::add(h, x);
+  h = ops::gated_activation(halves[0], halves[1], ops::Activation::kSiLU);         // [N, E·C, H, W], in place reads
+  return norm_.forward_channels(conv_point_.forward(h), x);                         // [N, C, H, W], norm + residual
 }
 
 EfficientViTBlock::EfficientViTBlock(nn::Module* parent, std::string name, int64_t channels, int64_t head_dim,

@@ -47,19 +47,25 @@ Status LinearAttentionBlock::after_load(const nn::LoadOptions&) {
 
 Tensor LinearAttentionBlock::forward(const Tensor& x) const {
   const int64_t n = x.size(0), h = x.size(2), w = x.size(3);
-  Tensor qkv = ops::conv2d(x, qkv_weight_, {}, {});  // [N, 3·inner, H, W]
+  Tensor qkv = ops::conv2d(x, qkv_weight_, {}, {});  // [N, 3·inner, H, W], x's layout
   std::vector<Tensor> scales{qkv};
   for (const auto& proj : multiscale_) scales.push_back(proj->forward(qkv));
   Tensor all = scales.size() == 1 ? qkv : ops::concat(scales, 1);  // [N, 3·inner·(1+S), H, W]
-  // Heads are consecutive groups of 3·head_dim channels, each [q | k | v] (the reference's reshape + chunk).
-  Tensor grouped = all.view({n, -1, 3 * head_dim_, h * w});  // [N, heads', 3·d, HW]
-  Tensor q = grouped.slice(2, 0, head_dim_);                  // [N, heads', d, HW]
+  // Heads are consecutive groups of 3·head_dim channels, each [q | k | v] (the reference's reshape + chunk),
+  // as views: channels-last data regroups through its NHWC order, and attention reads q, k, v in place.
+  const bool channels_last = all.is_channels_last() && !all.is_contiguous();
+  Tensor grouped = channels_last ? all.permute({0, 2, 3, 1}).view({n, h * w, -1, 3 * head_dim_}).permute({0, 2, 3, 1})
+                                 : all.view({n, -1, 3 * head_dim_, h * w});  // [N, heads', 3·d, HW]
+  Tensor q = grouped.slice(2, 0, head_dim_);                                  // [N, heads', d, HW]
   Tensor k = grouped.slice(2, head_dim_, 2 * head_dim_);
   Tensor v = grouped.slice(2, 2 * head_dim_, 3 * head_dim_);
   Tensor att = ops::relu_linear_attention(q, k, v, kAttentionEps);  // [N, heads', d, HW]
   tap("attention", att);
-  Tensor out = norm_out_.forward(to_out_.forward(att.view({n, -1, h, w})));  // [N, C, H, W]
-  return ops::add(out, x);
+  // Token-major attention output (from channels-last q) regroups into channels-last [N, heads'·d, H, W].
+  Tensor att4 = att.stride(2) == 1 && att.size(2) > 1
+                    ? att.permute({0, 3, 1, 2}).view({n, h, w, -1}).permute({0, 3, 1, 2})
+                    : att.view({n, -1, h, w});                       // [N, heads'·d, H, W]
+  return norm_out_.forward(to_out_.forward(att4), x);               // [N, C, H, W], norm + residual
 }
 
 }  // namespace dc::models::dcae

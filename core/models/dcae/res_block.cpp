@@ -13,8 +13,7 @@ ResBlock::ResBlock(nn::Module* parent, std::string name, int64_t channels, const
 
 Tensor ResBlock::forward(const Tensor& x) const {
   Tensor h = ops::activation(conv1_.forward(x), act_);  // [N, C, H, W]
-  h = norm_.forward(conv2_.forward(h));                  // [N, C, H, W]
-  return ops::add(h, x);
+  return norm_.forward(conv2_.forward(h), x);           // [N, C, H, W], norm + residual in one pass
 }
 
 }  // namespace dc::models::dcae

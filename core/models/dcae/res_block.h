@@ -1,4 +1,5 @@
-// diffusers autoencoder_dc.py ResBlock: conv3x3 → act → conv3x3 (no bias) → norm, + residual.
+// diffusers autoencoder_dc.py ResBlock: conv3x3 → act → conv3x3 (no bias) → norm, + residual
+// (norm and residual fused). Any layout in, the same layout out.
 #pragma once
 
 #include "core/nn/conv2d.h"

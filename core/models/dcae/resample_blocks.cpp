@@ -33,7 +33,6 @@ DCUpBlock2d::DCUpBlock2d(nn::Module* parent, std::string name, int64_t in_channe
     : Layer2d(parent, std::move(name)),
       interpolate_(interpolate),
       shortcut_(shortcut),
-      repeats_(out_channels * kFactor * kFactor / in_channels),
       conv_(this, "conv",
             {.in_channels = in_channels,
              .out_channels = interpolate ? out_channels : out_channels * kFactor * kFactor,
@@ -41,11 +40,15 @@ DCUpBlock2d::DCUpBlock2d(nn::Module* parent, std::string name, int64_t in_channe
              .padding = 1}) {}
 
 Tensor DCUpBlock2d::forward(const Tensor& x) const {
-  Tensor h = interpolate_ ? conv_.forward(ops::upsample_nearest2d(x, kFactor))
-                          : ops::pixel_shuffle(conv_.forward(x), kFactor);  // [N, Cout, 2H, 2W]
-  if (!shortcut_) return h;
-  Tensor y = ops::pixel_shuffle(ops::repeat_interleave_channels(x, repeats_), kFactor);
-  return ops::add(h, y);
+  if (interpolate_) {
+    Tensor h = conv_.forward(ops::upsample_nearest2d(x, kFactor));  // [N, Cout, 2H, 2W]
+    // + pixel_shuffle(repeat_interleave(x)), the shortcut gathered in the same pass as the add.
+    return shortcut_ ? ops::add_shuffled_shortcut(h, x, kFactor) : h;
+  }
+  // pixel_shuffle(conv(x)) + pixel_shuffle(repeat_interleave(x)) = pixel_shuffle(conv(x) + repeat_interleave(x)),
+  // one pass with the repeat folded into the shuffle.
+  Tensor h = conv_.forward(x);                                       // [N, Cout·4, H, W]
+  return ops::pixel_shuffle(h, kFactor, shortcut_ ? x : Tensor());  // [N, Cout, 2H, 2W]
 }
 
 }  // namespace dc::models::dcae

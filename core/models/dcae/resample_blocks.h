@@ -24,13 +24,13 @@ class DCDownBlock2d : public nn::Layer2d {
 class DCUpBlock2d : public nn::Layer2d {
  public:
   // interpolate: nearest 2x then conv; else conv to out·4 channels then pixel shuffle.
+  // The shortcut repeats each input channel Cout·4 / Cin times, then pixel-shuffles.
   DCUpBlock2d(nn::Module* parent, std::string name, int64_t in_channels, int64_t out_channels, bool interpolate,
               bool shortcut);
   Tensor forward(const Tensor& x) const override;  // [N, Cin, H, W] -> [N, Cout, 2H, 2W]
 
  private:
   bool interpolate_, shortcut_;
-  int64_t repeats_;  // Cout·4 / Cin: channel repeats of the shortcut
   nn::Conv2d conv_;  // "conv"
 };
 

@@ -1,5 +1,6 @@
 #include "core/ops/cpu/cpu_util.h"
 
+#include <cmath>
 #include <cstring>
 
 #include "core/base/assert.h"
@@ -87,5 +88,21 @@ void store_element(void* base, DType dtype, int64_t i, double v) {
 }
 
 void store_f32(const Tensor& out, int64_t index, float value) { store_element(out.data_ptr(), out.dtype(), index, value); }
+
+float apply_activation(Activation act, float x) {
+  switch (act) {
+    case Activation::kIdentity: return x;
+    case Activation::kReLU: return x > 0 ? x : 0.0f;
+    case Activation::kReLU6: return std::fmin(std::fmax(x, 0.0f), 6.0f);
+    case Activation::kSiLU: return x / (1.0f + std::exp(-x));
+    case Activation::kGELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+    case Activation::kGELUTanh: {
+      const float inner = 0.7978845608028654f * (x + 0.044715f * x * x * x);
+      return 0.5f * x * (1.0f + std::tanh(inner));
+    }
+    case Activation::kQuickGELU: return x / (1.0f + std::exp(-1.702f * x));
+  }
+  return x;
+}
 
 }  // namespace dc::ops::cpu

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/ops/elementwise.h"
 #include "core/tensor/tensor.h"
 
 namespace dc::ops::cpu {
@@ -42,5 +43,8 @@ double load_element(const void* base, DType dtype, int64_t index);
 void store_element(void* base, DType dtype, int64_t index, double value);
 
 void store_f32(const Tensor& out, int64_t index, float value);
+
+// The activation formulas of torch.nn.functional, in f32.
+float apply_activation(Activation act, float x);
 
 }  // namespace dc::ops::cpu

@@ -1,29 +1,15 @@
 // CPU reference: pointwise ops, computed in f32 (like PyTorch's reduced-precision CPU kernels).
-#include <cmath>
-
 #include "core/base/thread_pool.h"
 #include "core/ops/backend.h"
 #include "core/ops/cpu/cpu_util.h"
+#include "core/base/assert.h"
 #include "core/ops/copy.h"
+#include "core/ops/op_util.h"
 
 namespace dc::ops::cpu {
 namespace {
 
-float apply(Activation act, float x) {
-  switch (act) {
-    case Activation::kIdentity: return x;
-    case Activation::kReLU: return x > 0 ? x : 0.0f;
-    case Activation::kReLU6: return std::fmin(std::fmax(x, 0.0f), 6.0f);
-    case Activation::kSiLU: return x / (1.0f + std::exp(-x));
-    case Activation::kGELU: return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
-    case Activation::kGELUTanh: {
-      const float inner = 0.7978845608028654f * (x + 0.044715f * x * x * x);
-      return 0.5f * x * (1.0f + std::tanh(inner));
-    }
-    case Activation::kQuickGELU: return x / (1.0f + std::exp(-1.702f * x));
-  }
-  return x;
-}
+float apply(Activation act, float x) { return apply_activation(act, x); }
 
 constexpr int64_t kGrain = 1 << 14;
 
@@ -67,10 +53,19 @@ void activation(const Tensor& out, const Tensor& x, Activation act) {
 }
 
 void gated_activation(const Tensor& out, const Tensor& hidden, const Tensor& gate, Activation act) {
-  F32View hv(hidden), gv(gate);
+  // hidden and gate are row views (detail::row_view) with equal strides; out is contiguous.
+  const auto rv = detail::row_view(hidden);
+  DC_ASSERT(rv && gate.strides() == hidden.strides() && out.is_contiguous(), "gated_activation: bad operand layout");
+  const int64_t cols = rv->cols, stride = rv->row_stride;
+  const void* h = hidden.data_ptr();
+  const void* g = gate.data_ptr();
+  const DType dt = hidden.dtype();
   F32Out o(out);
-  parallel_for(0, out.numel(), [&](int64_t b, int64_t e) {
-    for (int64_t i = b; i < e; ++i) o[i] = hv[i] * apply(act, gv[i]);
+  parallel_for(0, rv->rows * cols, [&](int64_t b, int64_t e) {
+    for (int64_t i = b; i < e; ++i) {
+      const int64_t at = (i / cols) * stride + i % cols;
+      o[i] = static_cast<float>(load_element(h, dt, at)) * apply(act, static_cast<float>(load_element(g, dt, at)));
+    }
   }, kGrain);
   o.commit();
 }

@@ -1,4 +1,5 @@
-// CPU reference: ReLU linear attention over channel-major q, k, v [B, H, d, N].
+// CPU reference: ReLU linear attention over q, k, v [B, H, d, N] (any strides:
+// gathered into channel-major copies first; out is written through its strides).
 #include <vector>
 
 #include "core/base/thread_pool.h"
@@ -7,9 +8,27 @@
 
 namespace dc::ops::cpu {
 
+namespace {
+
+Tensor channel_major(const Tensor& t) {
+  if (t.is_contiguous()) return t;
+  Tensor c = Tensor::empty(t.shape(), t.dtype());
+  copy_strided(c, t);
+  return c;
+}
+
+}  // namespace
+
 void relu_linear_attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v, float eps) {
+  if (!out.is_contiguous()) {
+    Tensor o = Tensor::empty(out.shape(), out.dtype());
+    relu_linear_attention(o, q, k, v, eps);
+    copy_strided(out, o);
+    return;
+  }
   const int64_t bh = q.size(0) * q.size(1), d = q.size(2), n = q.size(3);
-  F32View qv(q), kv(k), vv(v);
+  const Tensor qc = channel_major(q), kc = channel_major(k), vc = channel_major(v);  // F32View borrows f32 data
+  F32View qv(qc), kv(kc), vv(vc);
   F32Out o(out);
   parallel_for(0, bh, [&](int64_t p0, int64_t p1) {
     std::vector<double> vk(static_cast<size_t>(d * d)), ksum(static_cast<size_t>(d));

@@ -5,6 +5,7 @@
 #include "core/base/thread_pool.h"
 #include "core/ops/backend.h"
 #include "core/ops/cpu/cpu_util.h"
+#include "core/ops/op_util.h"
 
 namespace dc::ops::cpu {
 namespace {
@@ -62,40 +63,67 @@ void layer_norm(const Tensor& out, const Tensor& x, const Tensor& w, const Tenso
   o.commit();
 }
 
-void rms_norm_channels(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, float eps) {
-  const int64_t n = x.size(0), c = x.size(1), hw = x.size(2);
-  F32View xv(x);
-  auto wv = optional_view(w), bv = optional_view(b);
-  F32Out o(out);
-  parallel_for(0, n * hw, [&](int64_t p0, int64_t p1) {
+namespace {
+
+// A dense [N, C, ...] tensor: element (b, c, pixel) at b·C·P + c·channel_stride + pixel·pixel_stride.
+struct ChannelGeometry {
+  int64_t n, c, pixels, channel_stride, pixel_stride;
+};
+
+ChannelGeometry channel_geometry(const Tensor& x) {
+  ChannelGeometry g{x.size(0), x.size(1), 0, 0, 0};
+  g.pixels = g.n * g.c == 0 ? 0 : x.numel() / (g.n * g.c);
+  const bool nhwc = detail::is_nhwc(x);
+  g.channel_stride = nhwc ? 1 : g.pixels;
+  g.pixel_stride = nhwc ? g.c : 1;
+  return g;
+}
+
+}  // namespace
+
+void rms_norm_channels(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b, const Tensor& residual,
+                       float eps, Activation act) {
+  const ChannelGeometry g = channel_geometry(x);
+  F32View xv(detail::memory_order(x));
+  auto wv = optional_view(w), bv = optional_view(b), rv = optional_view(detail::memory_order(residual));
+  F32Out o(detail::memory_order(out));
+  parallel_for(0, g.n * g.pixels, [&](int64_t p0, int64_t p1) {
     for (int64_t p = p0; p < p1; ++p) {
-      const int64_t bi = p / hw, pix = p % hw;
-      const float* xp = xv.data() + bi * c * hw + pix;
+      const int64_t base = (p / g.pixels) * g.c * g.pixels + (p % g.pixels) * g.pixel_stride;
       double ss = 0;
-      for (int64_t i = 0; i < c; ++i) ss += static_cast<double>(xp[i * hw]) * xp[i * hw];
-      const float inv = static_cast<float>(1.0 / std::sqrt(ss / c + eps));
-      float* op = o.data() + bi * c * hw + pix;
-      for (int64_t i = 0; i < c; ++i) {
-        float y = xp[i * hw] * inv;
+      for (int64_t i = 0; i < g.c; ++i) {
+        const double v = xv[base + i * g.channel_stride];
+        ss += v * v;
+      }
+      const float inv = static_cast<float>(1.0 / std::sqrt(ss / g.c + eps));
+      for (int64_t i = 0; i < g.c; ++i) {
+        const int64_t at = base + i * g.channel_stride;
+        float y = xv[at] * inv;
         if (wv) y *= (*wv)[i];
         if (bv) y += (*bv)[i];
-        op[i * hw] = y;
+        y = apply_activation(act, y);
+        if (rv) y += (*rv)[at];
+        o[at] = y;
       }
     }
   }, 256);
   o.commit();
 }
 
-void channel_affine(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift) {
-  const int64_t n = x.size(0), c = x.size(1), hw = x.size(2);
-  F32View xv(x), sv(scale), tv(shift);
-  F32Out o(out);
-  parallel_for(0, n * c, [&](int64_t p0, int64_t p1) {
-    for (int64_t p = p0; p < p1; ++p) {
-      const int64_t ch = p % c;
-      for (int64_t i = 0; i < hw; ++i) o[p * hw + i] = xv[p * hw + i] * sv[ch] + tv[ch];
+void channel_affine(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift,
+                    const Tensor& residual) {
+  const ChannelGeometry g = channel_geometry(x);
+  F32View xv(detail::memory_order(x)), sv(scale), tv(shift);
+  auto rv = optional_view(detail::memory_order(residual));
+  F32Out o(detail::memory_order(out));
+  parallel_for(0, x.numel(), [&](int64_t i0, int64_t i1) {
+    for (int64_t i = i0; i < i1; ++i) {
+      const int64_t ch = (i / g.channel_stride) % g.c;
+      float y = xv[i] * sv[ch] + tv[ch];
+      if (rv) y += (*rv)[i];
+      o[i] = y;
     }
-  });
+  }, 1 << 14);
   o.commit();
 }
 

@@ -8,9 +8,11 @@
 #include <string>
 
 #include "core/base/error.h"
+#include "core/ops/elementwise.h"
 #include "core/tensor/cuda_context.h"
 #include "core/tensor/tensor.h"
 #include "gpu/cuda/common/data_type.h"
+#include "gpu/cuda/elementwise/elementwise.h"
 
 namespace dc::ops::cuda_detail {
 
@@ -26,6 +28,19 @@ inline gpu::DataType activation_type(DType t, const char* op) {
   }
   throw_error(Error::not_supported(std::string(op) + ": dtype " + std::string(dtype_name(t)) +
                                    " is not supported on CUDA (f32, bf16, f16 are)"));
+}
+
+inline gpu::ActivationKind activation_kind(Activation a) {
+  switch (a) {
+    case Activation::kIdentity: return gpu::ActivationKind::kIdentity;
+    case Activation::kReLU: return gpu::ActivationKind::kReLU;
+    case Activation::kReLU6: return gpu::ActivationKind::kReLU6;
+    case Activation::kSiLU: return gpu::ActivationKind::kSiLU;
+    case Activation::kGELU: return gpu::ActivationKind::kGELU;
+    case Activation::kGELUTanh: return gpu::ActivationKind::kGELUTanh;
+    case Activation::kQuickGELU: return gpu::ActivationKind::kQuickGELU;
+  }
+  throw_error(Error::not_supported("activation: unknown activation on CUDA"));
 }
 
 inline const void* ptr_or_null(const Tensor& t) { return t.defined() ? t.data_ptr() : nullptr; }

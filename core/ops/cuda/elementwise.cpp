@@ -3,6 +3,7 @@
 
 #include "core/ops/backend.h"
 #include "core/ops/cuda/cuda_util.h"
+#include "core/ops/op_util.h"
 #include "gpu/cuda/elementwise/elementwise.h"
 
 namespace dc::ops::cuda {
@@ -21,19 +22,6 @@ gpu::DataType raw_type(DType t, const char* op) {
   }
   throw_error(Error::not_supported(std::string(op) + ": dtype " + std::string(dtype_name(t)) +
                                    " (sub-byte packing) cannot be copied element-wise on CUDA"));
-}
-
-gpu::ActivationKind activation_kind(Activation a) {
-  switch (a) {
-    case Activation::kIdentity: return gpu::ActivationKind::kIdentity;
-    case Activation::kReLU: return gpu::ActivationKind::kReLU;
-    case Activation::kReLU6: return gpu::ActivationKind::kReLU6;
-    case Activation::kSiLU: return gpu::ActivationKind::kSiLU;
-    case Activation::kGELU: return gpu::ActivationKind::kGELU;
-    case Activation::kGELUTanh: return gpu::ActivationKind::kGELUTanh;
-    case Activation::kQuickGELU: return gpu::ActivationKind::kQuickGELU;
-  }
-  throw_error(Error::not_supported("activation: unknown activation on CUDA"));
 }
 
 // Bit pattern of `value` stored as one element of `t`, as the CPU reference's store_element.
@@ -147,7 +135,22 @@ void activation(const Tensor& out, const Tensor& x, Activation act) {
 }
 
 void gated_activation(const Tensor& out, const Tensor& hidden, const Tensor& gate, Activation act) {
-  pointwise(out, hidden, gate, activation_kind(act), 1.0f, "gated_activation");
+  // hidden and gate: row views with equal strides (the front-end's contract); out contiguous.
+  const auto rv = detail::row_view(hidden);
+  if (!rv || gate.strides() != hidden.strides() || !out.is_contiguous())
+    throw_error(Error::internal("gated_activation: operands are not row views of one layout"));
+  if (out.numel() == 0) return;
+  gpu::PointwiseParams p;
+  p.out = out.data_ptr();
+  p.x = hidden.data_ptr();
+  p.gate = gate.data_ptr();
+  p.dtype = activation_type(out.dtype(), "gated_activation");
+  p.count = out.numel();
+  p.cols = rv->cols;
+  p.x_row_stride = p.gate_row_stride = rv->row_stride;
+  p.act = activation_kind(act);
+  p.stream = stream();
+  check(gpu::pointwise(p), "gated_activation");
 }
 
 }  // namespace dc::ops::cuda

@@ -2,6 +2,7 @@
 // channel_group_mean, repeat_interleave_channels (gpu/cuda/resample).
 #include "core/ops/backend.h"
 #include "core/ops/cuda/cuda_util.h"
+#include "core/ops/op_util.h"
 #include "gpu/cuda/resample/resample.h"
 
 namespace dc::ops::cuda {
@@ -9,7 +10,8 @@ namespace {
 
 using namespace cuda_detail;
 
-void run(gpu::ResampleKind kind, const Tensor& out, const Tensor& x, int64_t factor, const char* op) {
+void run(gpu::ResampleKind kind, const Tensor& out, const Tensor& x, int64_t factor, const char* op,
+         const Tensor& shortcut = Tensor()) {
   if (out.numel() == 0) return;
   gpu::ResampleParams p;
   p.kind = kind;
@@ -18,14 +20,20 @@ void run(gpu::ResampleKind kind, const Tensor& out, const Tensor& x, int64_t fac
   p.dtype = activation_type(x.dtype(), op);
   p.n = x.size(0), p.c = x.size(1), p.h = x.size(2), p.w = x.size(3);
   p.factor = factor;
+  p.channels_last = detail::is_nhwc(x);
+  p.shortcut = ptr_or_null(shortcut);
+  p.shortcut_c = shortcut.defined() ? shortcut.size(1) : 0;
   p.stream = stream();
   check(gpu::resample(p), op);
 }
 
 }  // namespace
 
-void pixel_shuffle(const Tensor& out, const Tensor& x, int factor) {
-  run(gpu::ResampleKind::kPixelShuffle, out, x, factor, "pixel_shuffle");
+void pixel_shuffle(const Tensor& out, const Tensor& x, int factor, const Tensor& shortcut) {
+  run(gpu::ResampleKind::kPixelShuffle, out, x, factor, "pixel_shuffle", shortcut);
+}
+void add_shuffled_shortcut(const Tensor& out, const Tensor& h, const Tensor& shortcut, int factor) {
+  run(gpu::ResampleKind::kAddShuffledShortcut, out, h, factor, "add_shuffled_shortcut", shortcut);
 }
 void pixel_unshuffle(const Tensor& out, const Tensor& x, int factor) {
   run(gpu::ResampleKind::kPixelUnshuffle, out, x, factor, "pixel_unshuffle");

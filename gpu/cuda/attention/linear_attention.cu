@@ -25,7 +25,7 @@ struct Plan {
 Plan plan_for(const ReluLinearAttentionParams& p) {
   Plan plan;
   int64_t splits = std::clamp<int64_t>(p.tokens / kTokensPerSplit, 1, kMaxSplits);
-  while (splits > 1 && p.batch_heads * splits > kMaxGridYZ) --splits;
+  while (splits > 1 && p.batch * p.heads * splits > kMaxGridYZ) --splits;
   plan.chunk = (p.tokens + splits - 1) / splits;
   plan.chunk = (plan.chunk + lk::kTile - 1) / lk::kTile * lk::kTile;
   plan.splits = std::max<int64_t>(1, (p.tokens + plan.chunk - 1) / std::max<int64_t>(plan.chunk, 1));
@@ -33,15 +33,17 @@ Plan plan_for(const ReluLinearAttentionParams& p) {
 }
 
 size_t apply_smem_bytes(int64_t d) {
-  return static_cast<size_t>((d + 1) * d + d * (lk::kApplyCols + 1)) * sizeof(float);
+  return static_cast<size_t>((d + 1) * d + 2 * d * lk::kApplyStride) * sizeof(float);
 }
+
+bool strides_valid(const AttentionStrides& s) { return s.batch >= 0 && s.head >= 0 && s.dim >= 0 && s.token >= 0; }
 
 }  // namespace
 
 size_t relu_linear_attention_workspace_bytes(const ReluLinearAttentionParams& p) {
   const Plan plan = plan_for(p);
   const int64_t per_matrix = (p.head_dim + 1) * p.head_dim;
-  const int64_t matrices = p.batch_heads * (plan.splits + (plan.splits > 1 ? 1 : 0));
+  const int64_t matrices = p.batch * p.heads * (plan.splits + (plan.splits > 1 ? 1 : 0));
   return static_cast<size_t>(matrices * per_matrix) * sizeof(float);
 }
 
@@ -51,7 +53,10 @@ bool relu_linear_attention_can_run(const ReluLinearAttentionParams& p, std::stri
     return false;
   };
   if (!is_activation_type(p.dtype)) return fail(std::string("dtype ") + data_type_name(p.dtype) + " not supported");
-  if (p.batch_heads > kMaxGridYZ) return fail("more than 65535 batch*heads");
+  if (p.batch * p.heads > kMaxGridYZ) return fail("more than 65535 batch*heads");
+  if (!strides_valid(p.q_strides) || !strides_valid(p.k_strides) || !strides_valid(p.v_strides) ||
+      !strides_valid(p.out_strides))
+    return fail("negative strides");
   int device = 0, limit = 0;
   if (cudaGetDevice(&device) != cudaSuccess ||
       cudaDeviceGetAttribute(&limit, cudaDevAttrMaxSharedMemoryPerBlockOptin, device) != cudaSuccess) {
@@ -65,7 +70,8 @@ bool relu_linear_attention_can_run(const ReluLinearAttentionParams& p, std::stri
 }
 
 std::string relu_linear_attention(const ReluLinearAttentionParams& p) {
-  if (p.batch_heads == 0 || p.head_dim == 0 || p.tokens == 0) return {};
+  const int64_t batch_heads = p.batch * p.heads;
+  if (batch_heads == 0 || p.head_dim == 0 || p.tokens == 0) return {};
   std::string why;
   if (!relu_linear_attention_can_run(p, &why)) return "relu_linear_attention: " + why;
   if (!p.workspace || p.workspace_bytes < relu_linear_attention_workspace_bytes(p))
@@ -73,19 +79,19 @@ std::string relu_linear_attention(const ReluLinearAttentionParams& p) {
   const Plan plan = plan_for(p);
   const int64_t d = p.head_dim, per_matrix = (d + 1) * d;
   float* partial = p.workspace;
-  float* reduced = plan.splits > 1 ? p.workspace + p.batch_heads * plan.splits * per_matrix : p.workspace;
+  float* reduced = plan.splits > 1 ? p.workspace + batch_heads * plan.splits * per_matrix : p.workspace;
   const size_t smem = apply_smem_bytes(d);
   return dispatch_activation_type(p.dtype, [&](auto tag) -> std::string {
     using T = decltype(tag);
     const unsigned tiles = static_cast<unsigned>((d + lk::kTile - 1) / lk::kTile);
     const dim3 block(lk::kTile, lk::kRowsPerPass);
-    lk::kv_partial_kernel<T><<<dim3(tiles, tiles, static_cast<unsigned>(p.batch_heads * plan.splits)), block, 0,
-                               p.stream>>>(partial, static_cast<const T*>(p.k), static_cast<const T*>(p.v), d,
-                                           p.tokens, plan.splits, plan.chunk);
+    lk::kv_partial_kernel<T><<<dim3(tiles, tiles, static_cast<unsigned>(batch_heads * plan.splits)), block, 0,
+                               p.stream>>>(partial, static_cast<const T*>(p.k), static_cast<const T*>(p.v),
+                                           p.k_strides, p.v_strides, p.heads, d, p.tokens, plan.splits, plan.chunk);
     DC_GPU_TRY(launch_status("kv_partial_kernel"));
     if (plan.splits > 1) {
-      lk::split_sum_kernel<<<grid_for(p.batch_heads * per_matrix, 256), 256, 0, p.stream>>>(
-          reduced, partial, p.batch_heads, plan.splits, per_matrix);
+      lk::split_sum_kernel<<<grid_for(batch_heads * per_matrix, 256), 256, 0, p.stream>>>(
+          reduced, partial, batch_heads, plan.splits, per_matrix);
       DC_GPU_TRY(launch_status("split_sum_kernel"));
     }
     if (smem > 48 * 1024) {
@@ -94,8 +100,9 @@ std::string relu_linear_attention(const ReluLinearAttentionParams& p) {
                              "relu_linear_attention: cudaFuncSetAttribute"));
     }
     const unsigned col_tiles = static_cast<unsigned>((p.tokens + lk::kApplyCols - 1) / lk::kApplyCols);
-    lk::apply_kernel<T><<<dim3(col_tiles, static_cast<unsigned>(p.batch_heads)), block, smem, p.stream>>>(
-        static_cast<T*>(p.out), static_cast<const T*>(p.q), reduced, d, p.tokens, p.eps);
+    lk::apply_kernel<T><<<dim3(col_tiles, static_cast<unsigned>(batch_heads)), block, smem, p.stream>>>(
+        static_cast<T*>(p.out), static_cast<const T*>(p.q), reduced, p.q_strides, p.out_strides, p.heads, d, p.tokens,
+        p.eps);
     return launch_status("apply_kernel");
   });
 }

@@ -3,6 +3,8 @@
 #include <cuda_bf16.h>
 #include <cuda_fp16.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <limits>
 
 #include "gpu/cuda/common/convert.cuh"
@@ -59,6 +61,24 @@ std::string launch_from_float_source(const CopyParams& p, const StridedShape<2>&
   return "copy_strided: unsupported source type";
 }
 
+// Re-expresses `s` (elements of `bytes`) in words of `word` bytes when the
+// innermost dim is contiguous on both sides and every extent, stride and base
+// address stays word-aligned; false (s unchanged) otherwise.
+bool widen(StridedShape<2>& s, int bytes, int word, const void* dst, const void* src) {
+  if (s.ndim == 0 || s.strides[0][0] != 1 || s.strides[1][0] != 1) return false;
+  const int64_t k = word / bytes;
+  if ((reinterpret_cast<uintptr_t>(dst) | reinterpret_cast<uintptr_t>(src)) % word != 0) return false;
+  if (s.shape[0] % k != 0) return false;
+  for (int d = 1; d < s.ndim; ++d)
+    if (s.strides[0][d] % k != 0 || s.strides[1][d] % k != 0) return false;
+  s.shape[0] /= k;
+  for (int d = 1; d < s.ndim; ++d) {
+    s.strides[0][d] /= k;
+    s.strides[1][d] /= k;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool can_copy(DataType dst, DataType src) {
@@ -74,8 +94,20 @@ std::string copy_strided(const CopyParams& p) {
     if (p.shape[d] == 0) return {};
     if (p.dst_strides[d] < 0 || p.src_strides[d] < 0) return "copy_strided: negative strides are not supported";
   }
-  const int64_t* strides[2] = {p.dst_strides, p.src_strides};
-  const StridedShape<2> s = simplify_strided<2>(p.ndim, p.shape, strides);
+  // Walk the destination in memory order (dims sorted by its strides, largest
+  // outermost), so consecutive threads write adjacent elements whatever the
+  // logical dim order: channels-last views keep their channels innermost.
+  int order[kMaxDims];
+  for (int d = 0; d < p.ndim; ++d) order[d] = d;
+  std::stable_sort(order, order + p.ndim, [&](int a, int b) { return p.dst_strides[a] > p.dst_strides[b]; });
+  int64_t shape[kMaxDims], dst_strides[kMaxDims], src_strides[kMaxDims];
+  for (int d = 0; d < p.ndim; ++d) {
+    shape[d] = p.shape[order[d]];
+    dst_strides[d] = p.dst_strides[order[d]];
+    src_strides[d] = p.src_strides[order[d]];
+  }
+  const int64_t* strides[2] = {dst_strides, src_strides};
+  StridedShape<2> s = simplify_strided<2>(p.ndim, shape, strides);
   if (p.dst_type == p.src_type) {
     const int bytes = data_type_bytes(p.dst_type);
     if (s.contiguous(0) && s.contiguous(1)) {
@@ -83,7 +115,18 @@ std::string copy_strided(const CopyParams& p) {
                                          cudaMemcpyDeviceToDevice, p.stream),
                          "copy_strided: cudaMemcpyAsync");
     }
-    switch (bytes) {  // bit-exact moves need no knowledge of the type
+    // Bit-exact moves need no knowledge of the type: rows contiguous on both
+    // sides move as the widest aligned words (16 bytes for channel runs of
+    // channels-last concatenation).
+    for (int word : {16, 8, 4}) {
+      if (word <= bytes || !widen(s, bytes, word, p.dst, p.src)) continue;
+      switch (word) {
+        case 16: return launch_copy<uint4, uint4>(p, s);
+        case 8: return launch_copy<uint2, uint2>(p, s);
+        default: return launch_copy<uint32_t, uint32_t>(p, s);
+      }
+    }
+    switch (bytes) {
       case 1: return launch_copy<uint8_t, uint8_t>(p, s);
       case 2: return launch_copy<uint16_t, uint16_t>(p, s);
       case 4: return launch_copy<uint32_t, uint32_t>(p, s);

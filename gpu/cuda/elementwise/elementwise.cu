@@ -1,4 +1,5 @@
 // Launchers for fill, binary and pointwise ops (copy_strided lives in copy.cu).
+#include <algorithm>
 #include <limits>
 
 #include "gpu/cuda/common/convert.cuh"
@@ -97,11 +98,28 @@ std::string binary(const BinaryParams& p) {
 
 std::string pointwise(const PointwiseParams& p) {
   if (p.count == 0) return {};
+  if (p.cols < 0 || (p.cols > 0 && p.count % p.cols != 0)) return "pointwise: count is not a multiple of cols";
   return dispatch_activation_type(p.dtype, [&](auto tag) -> std::string {
     using T = decltype(tag);
     T* out = static_cast<T*>(p.out);
     const T* x = static_cast<const T*>(p.x);
     const T* gate = static_cast<const T*>(p.gate);
+    if (p.cols > 0) {
+      constexpr int V = kVec16<T>;
+      const int64_t rows = p.count / p.cols;
+      const bool vec = p.cols % V == 0 && p.x_row_stride % V == 0 && p.gate_row_stride % V == 0 && aligned16(out) &&
+                       aligned16(x) && (!gate || aligned16(gate));
+      const int64_t nvec = vec ? p.cols / V : p.cols;
+      const dim3 grid(grid_for(nvec, kBlock, 1024), static_cast<unsigned>(std::min<int64_t>(rows, 65535)));
+      if (vec) {
+        ek::pointwise_rows_kernel<T, V><<<grid, kBlock, 0, p.stream>>>(out, x, gate, rows, p.cols, p.x_row_stride,
+                                                                       p.gate_row_stride, p.act, p.scale);
+      } else {
+        ek::pointwise_rows_kernel<T, 1><<<grid, kBlock, 0, p.stream>>>(out, x, gate, rows, p.cols, p.x_row_stride,
+                                                                       p.gate_row_stride, p.act, p.scale);
+      }
+      return launch_status("pointwise_rows_kernel");
+    }
     if (aligned16(out) && aligned16(x) && (!gate || aligned16(gate))) {
       constexpr int V = kVec16<T>;
       ek::pointwise_kernel<T, V><<<grid_for(p.count / V + 1, kBlock), kBlock, 0, p.stream>>>(out, x, gate, p.count,

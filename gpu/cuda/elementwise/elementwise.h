@@ -69,15 +69,20 @@ std::string binary(const BinaryParams& p);
 // approximation; QuickGELU: x * sigmoid(1.702 x)).
 enum class ActivationKind { kIdentity, kReLU, kReLU6, kSiLU, kGELU, kGELUTanh, kQuickGELU };
 
-// Contiguous, `count` elements, all in `dtype`:
+// `count` elements, all in `dtype`:
 //   gate == nullptr: out = act(x) * scale
 //   gate != nullptr: out = x * act(gate) * scale
+// Flat (cols == 0): every operand contiguous. Rows (cols > 0, count = rows·cols):
+// out contiguous; x and gate are rows of `cols` unit-stride elements, row r at
+// r·x_row_stride / r·gate_row_stride (channel halves of one tensor, read in place).
 struct PointwiseParams {
   void* out = nullptr;
   const void* x = nullptr;
   const void* gate = nullptr;
   DataType dtype = DataType::kF32;
   int64_t count = 0;
+  int64_t cols = 0;
+  int64_t x_row_stride = 0, gate_row_stride = 0;
   ActivationKind act = ActivationKind::kIdentity;
   float scale = 1.0f;
   cudaStream_t stream = nullptr;

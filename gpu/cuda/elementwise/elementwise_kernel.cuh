@@ -67,6 +67,36 @@ __global__ void pointwise_kernel(T* __restrict__ out, const T* __restrict__ x, c
   }
 }
 
+// Rows mode of pointwise_kernel (x, gate strided rows, out contiguous): blockIdx.x
+// strides over the row's vectors, blockIdx.y over rows; V elements per access
+// (V = 1 unless cols, both row strides and the pointers allow 16-byte vectors).
+template <class T, int V>
+__global__ void pointwise_rows_kernel(T* __restrict__ out, const T* __restrict__ x, const T* __restrict__ gate,
+                                      int64_t rows, int64_t cols, int64_t x_stride, int64_t gate_stride,
+                                      ActivationKind act, float scale) {
+  using VT = Vec<T, V>;
+  const int64_t nvec = cols / V;
+  for (int64_t r = blockIdx.y; r < rows; r += gridDim.y) {
+    const VT* xr = reinterpret_cast<const VT*>(x + r * x_stride);
+    const VT* gr = gate ? reinterpret_cast<const VT*>(gate + r * gate_stride) : nullptr;
+    VT* orow = reinterpret_cast<VT*>(out + r * cols);
+    for (int64_t i = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; i < nvec;
+         i += static_cast<int64_t>(gridDim.x) * blockDim.x) {
+      const VT xv = xr[i];
+      VT ov;
+      if (gr) {
+        const VT gv = gr[i];
+#pragma unroll
+        for (int j = 0; j < V; ++j) ov.v[j] = from_f32<T>(to_f32(xv.v[j]) * activate(act, to_f32(gv.v[j])) * scale);
+      } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j) ov.v[j] = from_f32<T>(activate(act, to_f32(xv.v[j])) * scale);
+      }
+      orow[i] = ov;
+    }
+  }
+}
+
 // out = a op b, all contiguous and of the same shape.
 template <class T, int V>
 __global__ void binary_flat_kernel(T* __restrict__ out, const T* __restrict__ a, const T* __restrict__ b,

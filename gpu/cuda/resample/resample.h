@@ -1,6 +1,7 @@
-// Spatial and channel rearrangements of NCHW tensors (torch semantics). The
-// pure data movements copy bits (any 1/2/4/8-byte type); channel_group_mean
-// averages in f32 (f32, bf16, f16).
+// Spatial and channel rearrangements of NCHW tensors (torch semantics), stored
+// NCHW or channels-last (NHWC). The pure data movements copy bits (any
+// 1/2/4/8-byte type); channel_group_mean and a pixel shuffle with a shortcut
+// compute in f32 (f32, bf16, f16).
 //
 //   gpu::ResampleParams r;
 //   r.kind = gpu::ResampleKind::kPixelShuffle; r.out = y; r.x = x; r.dtype = gpu::DataType::kBF16;
@@ -23,9 +24,13 @@ enum class ResampleKind {
   kUpsampleNearest,    // [n, c, h, w]    -> [n, c, h*f, w*f]
   kRepeatInterleave,   // [n, c, h, w]    -> [n, c*f, h, w], channel k -> k / f
   kChannelGroupMean,   // [n, c, h, w]    -> [n, c/f, h, w], mean over f consecutive channels
+  // [n, c, h, w] + pixel_shuffle(repeat_interleave(shortcut, c·f²/shortcut_c), f) -> [n, c, h, w]
+  // (shortcut [n, shortcut_c, h/f, w/f]; f32 sum, one rounding)
+  kAddShuffledShortcut,
 };
 
-// n, c, h, w describe the INPUT x; `factor` is f above. Both tensors contiguous.
+// n, c, h, w describe the INPUT x; `factor` is f above. Both tensors contiguous
+// NCHW, or both NHWC in memory (channels_last; shapes as above either way).
 struct ResampleParams {
   ResampleKind kind = ResampleKind::kPixelShuffle;
   void* out = nullptr;
@@ -33,6 +38,13 @@ struct ResampleParams {
   DataType dtype = DataType::kF32;
   int64_t n = 0, c = 0, h = 0, w = 0;
   int64_t factor = 1;
+  bool channels_last = false;
+  // kPixelShuffle (optional): [n, shortcut_c, h, w] in x's layout and dtype, its
+  // channels repeated c / shortcut_c times each (repeat_interleave) and added to x
+  // before the shuffle, in f32 with one rounding (DC-AE's up-block shortcut).
+  // kAddShuffledShortcut (required): see the kind.
+  const void* shortcut = nullptr;
+  int64_t shortcut_c = 0;
   cudaStream_t stream = nullptr;
 };
 std::string resample(const ResampleParams& p);
