@@ -2,6 +2,7 @@
 // zero padding). weight [Cout, Cin/groups, kh, kw], bias [Cout] optional.
 #pragma once
 
+#include "core/ops/elementwise.h"
 #include "core/tensor/tensor.h"
 
 namespace dc::ops {
@@ -10,6 +11,9 @@ struct Conv2dOptions {
   int stride = 1;
   int padding = 0;
   int groups = 1;
+  // Applied last: out = activation(conv(x) + bias + residual) (cuDNN's fused
+  // conv-bias-activation order); kIdentity leaves the sum as is.
+  Activation activation = Activation::kIdentity;
 };
 
 // `residual` (optional, output-shaped) is added in the same pass: conv + bias + residual.

@@ -124,6 +124,7 @@ void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b
     }, 1 << 14);
   }
   o.commit();
+  if (opt.activation != Activation::kIdentity) activation(out, out, opt.activation);
 }
 
 }  // namespace dc::ops::cpu

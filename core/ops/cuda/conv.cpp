@@ -163,8 +163,21 @@ void conv2d_im2col(const Tensor& out, const Tensor& x, const Tensor& w, const Te
 
 }  // namespace
 
+namespace {
+void conv2d_sum(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
+                const Conv2dOptions& opt);
+}  // namespace
+
 void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
             const Conv2dOptions& opt) {
+  conv2d_sum(out, x, w, bias, residual, opt);
+  // Not yet fused into the conv epilogue: one in-place pass.
+  if (opt.activation != Activation::kIdentity) activation(out, out, opt.activation);
+}
+
+namespace {
+void conv2d_sum(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
+                const Conv2dOptions& opt) {
   if (out.numel() == 0) return;
   if (conv2d_depthwise_nhwc(out, x, w, bias, residual, opt)) return;
 #ifdef DC_HAVE_CUDNN
@@ -172,5 +185,7 @@ void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& b
 #endif
   conv2d_im2col(out, x, w, bias, residual, opt);
 }
+
+}  // namespace
 
 }  // namespace dc::ops::cuda
