@@ -20,7 +20,10 @@ class Conv2d : public Module {
  public:
   Conv2d(Module* parent, std::string name, const Conv2dSpec& spec);
   Tensor forward(const Tensor& x) const;  // [N, Cin, H, W] -> [N, Cout, H', W']
+  // act(conv(x) + bias + residual) in one op (fused where the backend can).
+  Tensor forward(const Tensor& x, const Tensor& residual, ops::Activation act) const;
   const Conv2dSpec& spec() const { return spec_; }
+  const Tensor& weight() const { return weight_.get(); }  // [Cout, Cin/groups, k, k]
 
  private:
   Conv2dSpec spec_;

@@ -30,6 +30,10 @@ class BatchNorm2d : public Module {
  public:
   BatchNorm2d(Module* parent, std::string name, int64_t channels, float eps = 1e-5f);
   Tensor forward(const Tensor& x, const Tensor& residual = {}) const;  // [N, C, H, W] (+ residual, fused)
+  // The folded affine y = x·scale + shift (f32 [C], on the load device), for
+  // folding into a preceding convolution.
+  const Tensor& scale() const { return scale_; }
+  const Tensor& shift() const { return shift_; }
 
  protected:
   Status after_load(const LoadOptions& options) override;
@@ -50,6 +54,7 @@ class ChannelNorm {
  public:
   ChannelNorm(Module* parent, std::string name, const std::string& norm_type, int64_t channels);
   Tensor forward(const Tensor& x, const Tensor& residual = {}) const;  // [N, C, H, W] (+ residual, fused)
+  const BatchNorm2d* batch_norm() const { return batch_.get(); }  // null for rms_norm
 
  private:
   std::unique_ptr<RMSNorm> rms_;

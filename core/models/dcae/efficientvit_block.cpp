@@ -16,7 +16,7 @@ GLUMBConv::GLUMBConv(nn::Module* parent, std::string name, int64_t channels, int
       norm_(this, "norm", channels, 1e-5f, true, true) {}
 
 Tensor GLUMBConv::forward(const Tensor& x) const {
-  Tensor h = ops::activation(conv_inverted_.forward(x), ops::Activation::kSiLU);  // [N, 2·E·C, H, W]
+  Tensor h = conv_inverted_.forward(x, {}, ops::Activation::kSiLU);  // [N, 2·E·C, H, W]
   h = conv_depth_.forward(h);
   std::vector<Tensor> halves = h.chunk(2, 1);                                       // hidden, gate
   h = ops::gated_activation(halves[0], halves[1], ops::Activation::kSiLU);         // [N, E·C, H, W], in place reads

@@ -14,11 +14,17 @@ class ResBlock : public nn::Layer2d {
            ops::Activation act);
   Tensor forward(const Tensor& x) const override;  // [N, C, H, W] -> same
 
+ protected:
+  // With batch_norm, folds the (inference) norm into conv2: W'[o] = W[o]·scale[o],
+  // bias' = shift, so conv2 + norm + residual become one convolution.
+  Status after_load(const nn::LoadOptions& options) override;
+
  private:
   ops::Activation act_;
   nn::Conv2d conv1_;     // "conv1"
   nn::Conv2d conv2_;     // "conv2"
   nn::ChannelNorm norm_; // "norm"
+  Tensor folded_weight_, folded_bias_;  // conv2 with batch_norm folded in (batch_norm only)
 };
 
 }  // namespace dc::models::dcae
