@@ -3,6 +3,7 @@
 
 #include <cmath>
 
+#include "core/models/dcae/efficientvit_block.h"
 #include "core/ops/random.h"
 #include "core/ops/reduce.h"
 #include "tests/common/test_util.h"
@@ -41,6 +42,23 @@ TEST(DCAETiledDecode, MatchesUntiledDecode) {
     EXPECT_TRUE(tiled_cl.is_contiguous());
     EXPECT_LE(ops::relative_l2(tiled_cl, full), 1e-5) << name << " channels-last tiles";
   }
+}
+
+}  // namespace
+}  // namespace dc
+
+namespace dc {
+namespace {
+
+// GLUMBConv in row bands (forced tiny here) must equal the whole-image block.
+TEST(DCAEBandedGLUMBConv, MatchesTheWholeImageBlock) {
+  models::dcae::set_glumbconv_band_bytes(1);  // one row per band
+  for (const std::string& name : test::dcae_golden_cases()) {
+    const test::DCAEParity p = test::run_dcae_golden(name, {Device::cpu(), DType::kF32});
+    EXPECT_LE(p.encode_rel_l2, 1e-4) << name;
+    EXPECT_LE(p.decode_rel_l2, 1e-4) << name;
+  }
+  models::dcae::set_glumbconv_band_bytes(size_t{256} << 20);
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ namespace dc::models::dcae {
 enum class MemoryFormat { kAuto, kContiguous, kChannelsLast };
 
 struct TiledDecodeOptions {
-  int64_t tile_latent = 16;    // latent pixels per tile side (512 image px at f32)
+  int64_t tile_latent = 32;    // latent pixels per tile side (1024 image px at f32)
   int64_t overlap_latent = 0;  // extra context per side beyond the tail's exact receptive halo
 };
 

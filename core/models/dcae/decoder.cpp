@@ -1,5 +1,6 @@
 #include "core/models/dcae/decoder.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/models/dcae/encoder.h"
@@ -50,9 +51,11 @@ Decoder::Decoder(nn::Module* parent, std::string name, const DCAEConfig& c)
       add_stage_block(stage, c.decoder_block_types[i], channels[i], c.attention_head_dim,
                       c.decoder_qkv_multiscales[i], c.decoder_norm_types[i], c.decoder_act_fns[i]);
   }
-  // The tail starts below the lowest stage that holds an attention block.
-  tail_stages_ = stages;
-  for (size_t i = 0; i < stages; ++i) {
+  // The tail is at most the two finest stages (output/2 and output resolution, where
+  // nearly all activation memory is) and never holds an attention block. A shorter
+  // tail keeps the halo, i.e. the work tiles recompute, small.
+  tail_stages_ = std::min<size_t>(stages, kMaxTailStages);
+  for (size_t i = 0; i < tail_stages_; ++i) {
     if (c.decoder_block_types[i] == BlockType::kEfficientViTBlock && layers[i] > 0) {
       tail_stages_ = i;
       break;

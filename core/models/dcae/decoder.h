@@ -17,8 +17,10 @@ class Decoder : public nn::Module {
   Tensor forward(const Tensor& z) const;  // [N, latent, h, w] -> [N, 3, h·f, w·f]
 
   // The decoder split for exact tiling: the head holds every attention block
-  // (global), the tail only convolutions and per-pixel ops (local), so the tail
-  // can run on overlapping tiles of the head's output and give the untiled result.
+  // (global) and the coarse stages, the tail (at most kMaxTailStages finest
+  // stages) only convolutions and per-pixel ops (local), so the tail can run on
+  // overlapping tiles of the head's output and give the untiled result.
+  static constexpr size_t kMaxTailStages = 2;
   Tensor forward_head(const Tensor& z) const;  // [N, latent, h, w] -> [N, C_s, h·2^k, w·2^k]
   Tensor forward_tail(const Tensor& h) const;  // -> [N, 3, H, W]
   // Pixels of head output that influence a tail output pixel beyond its own

@@ -6,6 +6,10 @@
 
 namespace dc::models::dcae {
 
+// Memory knob: GLUMBConv processes rows in bands whose widest intermediate stays
+// under this many bytes (default 256 MiB). Results do not depend on it.
+void set_glumbconv_band_bytes(size_t bytes);
+
 // GLUMBConv: 1x1 expand (×2·expand, SiLU) → depthwise 3x3 → hidden·SiLU(gate) → 1x1 → RMSNorm, + residual.
 class GLUMBConv : public nn::Module {
  public:
@@ -13,6 +17,10 @@ class GLUMBConv : public nn::Module {
   Tensor forward(const Tensor& x) const;  // [N, C, H, W] -> same
 
  private:
+  // Rows [r0, r1) of the output from input rows [r0-1, r1+1) (the depthwise 3x3's reach).
+  Tensor forward_rows(const Tensor& x, int64_t r0, int64_t r1) const;
+
+  int64_t expanded_channels_;  // 2·expand·C: the widest intermediate
   nn::Conv2d conv_inverted_;  // "conv_inverted"
   nn::Conv2d conv_depth_;     // "conv_depth"
   nn::Conv2d conv_point_;     // "conv_point"
