@@ -2,7 +2,10 @@
 // layout), fused residual, bias or none, depthwise (channels-last: depthwise_nhwc),
 // grouped 1x1, 3x3 stride 1 and 2, odd sizes; and, on cuDNN builds, the fold-and-seam
 // path for images past cuDNN's 2^31-element limit, reached at small sizes by lowering
-// the limit for the CUDA run.
+// the limit for the CUDA run; the fused activation (ReLU: cuDNN's fused epilogue or a
+// pass after; SiLU/GELU: depthwise epilogue or a pass after) with and without bias and
+// residual; and the 1x1 GEMM route (gpu/cuda/conv/pointwise_gemm.h), forced for the
+// CUDA run so both it and cuDNN are covered whatever the timing picks.
 #include <gtest/gtest.h>
 
 #include "core/ops/conv.h"
@@ -11,6 +14,7 @@
 #ifdef DC_HAVE_CUDNN
 #include "gpu/cuda/conv/cudnn_conv.h"
 #endif
+#include "gpu/cuda/conv/pointwise_gemm.h"
 
 namespace dc::test {
 namespace {
@@ -23,6 +27,25 @@ struct LayoutCase {
   bool residual = false;
   bool channels_last = true;
   int64_t fold_limit = 0;  // CUDA run only: cuDNN's per-call element limit, lowered (0: as is)
+  gpu::PointwiseRoute route = gpu::PointwiseRoute::kTimed;  // CUDA run only: channels-last 1x1 route
+};
+
+// Forces the channels-last 1x1 route for one CUDA call, restores the previous one after.
+class ForcedRoute {
+ public:
+  ForcedRoute(gpu::PointwiseRoute route, const OpContext& ctx)
+      : active_(route != gpu::PointwiseRoute::kTimed && ctx.device.is_cuda()), saved_(gpu::pointwise_gemm_route()) {
+    if (active_) gpu::set_pointwise_gemm_route(route);
+  }
+  ~ForcedRoute() {
+    if (active_) gpu::set_pointwise_gemm_route(saved_);
+  }
+  ForcedRoute(const ForcedRoute&) = delete;
+  ForcedRoute& operator=(const ForcedRoute&) = delete;
+
+ private:
+  bool active_;
+  gpu::PointwiseRoute saved_;
 };
 
 // Lowers cuDNN's per-call element limit for one CUDA call, restores it after.
@@ -58,6 +81,7 @@ OpCase layout_case(LayoutCase c) {
     const Tensor bias = c.bias ? in[2] : Tensor();
     const Tensor residual = c.residual ? layout(in[c.bias ? 3 : 2]) : Tensor();
     const FoldLimit limit(c.fold_limit, ctx);
+    const ForcedRoute route(c.route, ctx);
     const Tensor y = ops::conv2d(layout(in[0]), in[1], bias, c.opt, residual);
     EXPECT_TRUE(c.channels_last ? y.is_channels_last() : y.is_contiguous())
         << "conv2d output lost the input's layout on " << ctx.device.to_string();
@@ -94,6 +118,56 @@ void add_conv_layout_cases(std::vector<OpCase>& cases) {
       {"folded 1x1 + bias (no seams)", {1, 16, 24, 10}, {16, 16, 1, 1}, {}, true, false, true, 2000},
   };
   for (const LayoutCase& c : list) cases.push_back(layout_case(c));
+
+  // 1x1 through cuBLASLt (grouped: one strided-batched GEMM over the groups) and,
+  // forced the other way, through cuDNN.
+  using R = gpu::PointwiseRoute;
+  const std::vector<LayoutCase> pointwise = {
+      {"1x1 GEMM + bias", {2, 32, 6, 5}, {48, 32, 1, 1}, {}, true, false, true, 0, R::kGemm},
+      {"1x1 GEMM no bias, odd channels", {1, 12, 7, 9}, {20, 12, 1, 1}, {}, false, false, true, 0, R::kGemm},
+      {"1x1 GEMM + bias + residual", {1, 24, 5, 6}, {16, 24, 1, 1}, {}, true, true, true, 0, R::kGemm},
+      {"grouped 1x1 GEMM groups=4", {2, 64, 5, 7}, {64, 16, 1, 1}, {1, 0, 4}, false, false, true, 0, R::kGemm},
+      {"grouped 1x1 GEMM groups=3 + bias + residual", {1, 96, 5, 7}, {48, 32, 1, 1}, {1, 0, 3}, true, true, true, 0,
+       R::kGemm},
+      {"1x1 cuDNN + bias", {2, 32, 6, 5}, {48, 32, 1, 1}, {}, true, false, true, 0, R::kCudnn},
+      {"grouped 1x1 cuDNN groups=4", {2, 64, 5, 7}, {64, 16, 1, 1}, {1, 0, 4}, false, false, true, 0, R::kCudnn},
+  };
+  for (const LayoutCase& c : pointwise) cases.push_back(layout_case(c));
+
+  // Activations: {relu, silu} x {bias, residual} combinations x layouts, on 3x3 (cuDNN),
+  // depthwise (its kernel when channels-last), 1x1 (each route) and the folded path.
+  struct Body {
+    const char* name;
+    Shape x, w;
+    ops::Conv2dOptions opt;
+    bool channels_last;
+    int64_t fold_limit;
+    R route;
+  };
+  const std::vector<Body> bodies = {
+      {"3x3", {1, 16, 10, 9}, {24, 16, 3, 3}, {1, 1, 1}, true, 0, R::kTimed},
+      {"3x3", {2, 8, 9, 11}, {12, 8, 3, 3}, {1, 1, 1}, false, 0, R::kTimed},
+      {"depthwise 3x3", {1, 32, 7, 6}, {32, 1, 3, 3}, {1, 1, 32}, true, 0, R::kTimed},
+      {"depthwise 5x5", {1, 16, 9, 8}, {16, 1, 5, 5}, {1, 2, 16}, false, 0, R::kTimed},
+      {"1x1 GEMM", {1, 24, 5, 6}, {16, 24, 1, 1}, {}, true, 0, R::kGemm},
+      {"1x1 cuDNN", {1, 24, 5, 6}, {16, 24, 1, 1}, {}, true, 0, R::kCudnn},
+      {"grouped 1x1 GEMM g=3", {1, 48, 5, 6}, {48, 16, 1, 1}, {1, 0, 3}, true, 0, R::kGemm},
+      {"folded k=2 3x3", {1, 16, 24, 10}, {8, 16, 3, 3}, {1, 1, 1}, true, 2000, R::kTimed},
+  };
+  const std::pair<const char*, ops::Activation> acts[] = {{"relu", ops::Activation::kReLU},
+                                                          {"silu", ops::Activation::kSiLU}};
+  for (const Body& b : bodies) {
+    for (const auto& [act_name, act] : acts) {
+      for (int extras = 0; extras < 4; ++extras) {
+        const bool bias = extras & 1, residual = extras & 2;
+        if (b.fold_limit > 0 && extras != 3) continue;  // the folded path once, with everything
+        LayoutCase c{std::string(b.name) + " " + act_name + (bias ? " + bias" : "") + (residual ? " + residual" : ""),
+                     b.x, b.w, b.opt, bias, residual, b.channels_last, b.fold_limit, b.route};
+        c.opt.activation = act;
+        cases.push_back(layout_case(c));
+      }
+    }
+  }
 }
 
 }  // namespace dc::test

@@ -1,20 +1,30 @@
 // CUDA backend: conv2d in the tensors' own layout (NCHW or channels-last) with bias and
-// residual fused, through, in this order of preference:
+// residual and activation fused, through, in this order of preference:
 //   channels-last depthwise   gpu/cuda/conv/depthwise_nhwc.h (cuDNN has no fast one);
+//   channels-last 1x1         gpu/cuda/conv/pointwise_gemm.h (cuBLASLt on the pixel
+//                             matrix) where it measured faster than cuDNN, timed once
+//                             per shape on the first call;
 //   cuDNN                     gpu/cuda/conv/cudnn_conv.h, when compiled in and it has an
 //                             algorithm for the shape;
 //   gpu/cuda/conv/conv.h      direct, pointwise GEMM or im2col + GEMM, NCHW only
 //                             (channels-last goes through copies).
 // DC_CONV_BACKEND=im2col forces the last (for A/B measurements).
+#include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
 
 #include "core/base/log.h"
 #include "core/ops/backend.h"
 #include "core/ops/cuda/cuda_util.h"
+#include "gpu/cuda/common/runtime.h"
 #include "gpu/cuda/conv/conv.h"
 #include "gpu/cuda/conv/cudnn_conv.h"
 #include "gpu/cuda/conv/depthwise_nhwc.h"
+#include "gpu/cuda/conv/pointwise_gemm.h"
 #include "gpu/cuda/gemm/gemm.h"
 
 namespace dc::ops::cuda {
@@ -52,6 +62,7 @@ bool conv2d_depthwise_nhwc(const Tensor& out, const Tensor& x, const Tensor& w, 
   p.n = x.size(0), p.c = c, p.h = x.size(2), p.w = x.size(3);
   p.kh = kh, p.kw = kw, p.oh = out.size(2), p.ow = out.size(3);
   p.stride = opt.stride, p.padding = opt.padding;
+  p.act = activation_kind(opt.activation);
   p.stream = stream();
   std::string why;
   check_supported(gpu::depthwise_conv2d_nhwc_can_run(p, &why), why, "conv2d");
@@ -93,6 +104,7 @@ bool conv2d_cudnn(const Tensor& out, const Tensor& x, const Tensor& w, const Ten
   p.c_out = w.size(0), p.kh = w.size(2), p.kw = w.size(3);
   p.oh = out.size(2), p.ow = out.size(3);
   p.stride = opt.stride, p.padding = opt.padding, p.groups = opt.groups;
+  p.act = activation_kind(opt.activation);
   p.stream = stream();
   size_t bytes = 0;
   bool supported = true;
@@ -110,7 +122,8 @@ bool conv2d_cudnn(const Tensor& out, const Tensor& x, const Tensor& w, const Ten
     log(LogLevel::kDebug, "conv2d cuDNN " + x.describe() + " w" + shape_to_string(w.shape()) +
                               (nhwc ? " NHWC" : " NCHW") + " s" + std::to_string(opt.stride) + " p" +
                               std::to_string(opt.padding) + " g" + std::to_string(opt.groups) +
-                              (bias.defined() ? " +bias" : "") + (residual.defined() ? " +residual" : "") + ": " +
+                              (bias.defined() ? " +bias" : "") + (residual.defined() ? " +residual" : "") +
+                              (opt.activation != Activation::kIdentity ? " +act" : "") + ": " +
                               summary);
   }
   return supported;
@@ -127,8 +140,11 @@ void conv2d_im2col(const Tensor& out, const Tensor& x, const Tensor& w, const Te
     }
     const bool out_nchw = out.is_contiguous();
     Tensor on = out_nchw ? out : Tensor::empty(out.shape(), out.dtype(), out.device());
-    conv2d_im2col(on, xn, w, bias, Tensor(), opt);
+    Conv2dOptions plain = opt;
+    plain.activation = Activation::kIdentity;
+    conv2d_im2col(on, xn, w, bias, Tensor(), plain);
     if (residual.defined()) binary(on, on, residual, BinaryOp::kAdd);
+    if (opt.activation != Activation::kIdentity) activation(on, on, opt.activation);
     if (!out_nchw) copy_strided(out, on);
     return;
   }
@@ -159,33 +175,107 @@ void conv2d_im2col(const Tensor& out, const Tensor& x, const Tensor& w, const Te
   p.stream = stream();
   check(gpu::conv2d(p), "conv2d");
   if (residual.defined()) binary(out, out, residual, BinaryOp::kAdd);
+  if (opt.activation != Activation::kIdentity) activation(out, out, opt.activation);
 }
 
-}  // namespace
+// Channels-last 1x1, stride 1, no padding, every operand dense NHWC.
+bool conv2d_pointwise_eligible(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& residual,
+                               const Conv2dOptions& opt) {
+  if (im2col_forced() || w.size(2) != 1 || w.size(3) != 1 || opt.stride != 1 || opt.padding != 0) return false;
+  if (x.is_contiguous() && out.is_contiguous()) return false;  // NCHW
+  return x.is_channels_last() && out.is_channels_last() && (!residual.defined() || residual.is_channels_last());
+}
 
-namespace {
-void conv2d_sum(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
-                const Conv2dOptions& opt);
+void conv2d_pointwise_gemm(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias,
+                           const Tensor& residual, const Conv2dOptions& opt) {
+  gpu::PointwiseGemmParams p;
+  p.x = x.data_ptr();
+  p.weight = w.data_ptr();
+  p.bias = ptr_or_null(bias);
+  p.residual = ptr_or_null(residual);
+  p.y = out.data_ptr();
+  p.dtype = activation_type(x.dtype(), "conv2d");
+  p.pixels = x.size(0) * x.size(2) * x.size(3), p.c_in = x.size(1), p.c_out = w.size(0);
+  p.groups = opt.groups;
+  p.act = activation_kind(opt.activation);
+  const Tensor workspace = scratch_bytes(gpu::gemm_workspace_bytes(), out.device());
+  p.workspace = workspace.data_ptr(), p.workspace_bytes = gpu::gemm_workspace_bytes();
+  p.stream = stream();
+  std::string why;
+  check_supported(gpu::pointwise_conv_gemm_can_run(p, &why), why, "conv2d");
+  check(gpu::pointwise_conv_gemm(p), "conv2d");
+}
+
+#ifdef DC_HAVE_CUDNN
+// Per shape: whether the GEMM beat cuDNN when first timed (both warm, best of two).
+bool gemm_measured_faster(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias,
+                          const Tensor& residual, const Conv2dOptions& opt) {
+  static std::mutex mutex;
+  static std::map<std::vector<int64_t>, bool> chosen;
+  auto residue = [](const Tensor& t) {
+    return t.defined() ? static_cast<int64_t>(reinterpret_cast<uintptr_t>(t.data_ptr()) % 16) : int64_t{-1};
+  };
+  const std::vector<int64_t> key = {static_cast<int64_t>(x.dtype()), x.size(0) * x.size(2) * x.size(3), x.size(1),
+                                    w.size(0), opt.groups, bias.defined(), residual.defined(),
+                                    static_cast<int64_t>(opt.activation), residue(x), residue(w), residue(out),
+                                    residue(residual), residue(bias)};
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    auto it = chosen.find(key);
+    if (it != chosen.end()) return it->second;
+  }
+  const cudaStream_t s = stream();
+  auto time = [&](auto&& run) {
+    run();  // warm (cuDNN: chooses its plan)
+    float best = 1e30f;
+    for (int i = 0; i < 2; ++i) {
+      gpu::Event start, stop;
+      start.record(s);
+      run();
+      stop.record(s);
+      stop.synchronize();
+      best = std::min(best, stop.elapsed_ms_since(start));
+    }
+    return best;
+  };
+  bool cudnn_ok = true;
+  const float cudnn_ms = time([&] { cudnn_ok = cudnn_ok && conv2d_cudnn(out, x, w, bias, residual, opt); });
+  const float gemm_ms = time([&] { conv2d_pointwise_gemm(out, x, w, bias, residual, opt); });
+  const bool gemm = !cudnn_ok || gemm_ms < cudnn_ms;
+  log(LogLevel::kDebug, "conv2d cuDNN vs GEMM " + x.describe() + " w" + shape_to_string(w.shape()) + " g" +
+                            std::to_string(opt.groups) + ": cuDNN " + (cudnn_ok ? std::to_string(cudnn_ms) : "n/a") +
+                            " ms, GEMM " + std::to_string(gemm_ms) + " ms -> " + (gemm ? "GEMM" : "cuDNN"));
+  std::lock_guard<std::mutex> lock(mutex);
+  chosen[key] = gemm;
+  return gemm;
+}
+
+// True when the 1x1 GEMM route computed `out`.
+bool conv2d_pointwise_routed(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias,
+                             const Tensor& residual, const Conv2dOptions& opt) {
+  if (!conv2d_pointwise_eligible(out, x, w, residual, opt)) return false;
+  const gpu::PointwiseRoute route = gpu::pointwise_gemm_route();
+  if (route == gpu::PointwiseRoute::kCudnn) return false;
+  // Timed: the measurement leaves `out` computed by the GEMM, so run it again either way.
+  if (route == gpu::PointwiseRoute::kTimed && !gemm_measured_faster(out, x, w, bias, residual, opt)) return false;
+  conv2d_pointwise_gemm(out, x, w, bias, residual, opt);
+  return true;
+}
+#endif
+
 }  // namespace
 
 void conv2d(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
             const Conv2dOptions& opt) {
-  conv2d_sum(out, x, w, bias, residual, opt);
-  // Not yet fused into the conv epilogue: one in-place pass.
-  if (opt.activation != Activation::kIdentity) activation(out, out, opt.activation);
-}
-
-namespace {
-void conv2d_sum(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias, const Tensor& residual,
-                const Conv2dOptions& opt) {
   if (out.numel() == 0) return;
   if (conv2d_depthwise_nhwc(out, x, w, bias, residual, opt)) return;
 #ifdef DC_HAVE_CUDNN
+  if (conv2d_pointwise_routed(out, x, w, bias, residual, opt)) return;
   if (conv2d_cudnn(out, x, w, bias, residual, opt)) return;
+#else
+  if (conv2d_pointwise_eligible(out, x, w, residual, opt)) return conv2d_pointwise_gemm(out, x, w, bias, residual, opt);
 #endif
   conv2d_im2col(out, x, w, bias, residual, opt);
 }
-
-}  // namespace
 
 }  // namespace dc::ops::cuda

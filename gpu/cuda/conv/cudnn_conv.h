@@ -1,7 +1,7 @@
 // 2-D convolution through cuDNN, NCHW or NHWC (PyTorch channels_last), f32/bf16/f16,
 // any groups, stride and symmetric padding, as torch.nn.functional.conv2d:
 //
-//   y = conv(x, w) + bias[c] + residual      (bias and residual optional)
+//   y = act(conv(x, w) + bias[c] + residual)      (bias, residual, act optional)
 //
 // Numerics: bf16/f16 use tensor cores with f32 accumulation; f32 runs FMA-only kernels
 // (never TF32), so f32 stays within 1e-4 rel-L2 of the CPU reference.
@@ -17,7 +17,9 @@
 // y = residual + bias and accumulating the convolution onto it (beta = 1), or by
 // cudnnConvolutionBiasActivationForward (identity activation, implicit precomputed
 // GEMM), whichever measured faster when the plan was made (DC_CUDNN_EPILOGUE=prefill
-// or =fused forces one).
+// or =fused forces one). The activation: ReLU inside the fused epilogue (cuDNN's only
+// fused one besides identity); otherwise, and after the prefill epilogue, one in-place
+// pointwise pass over y (timed as part of each candidate).
 //
 // Tensors past cuDNN's 2^31-element limit (NHWC only; e.g. 128 channels at 4096²) run
 // as several calls: the image's rows are cut into equal folds convolved as a batch,
@@ -37,6 +39,7 @@
 #include <string>
 
 #include "gpu/cuda/common/data_type.h"
+#include "gpu/cuda/elementwise/elementwise.h"
 
 namespace dc::gpu {
 
@@ -54,6 +57,7 @@ struct CudnnConv2dParams {
   int64_t c_out = 0, kh = 0, kw = 0;
   int64_t oh = 0, ow = 0;
   int stride = 1, padding = 0, groups = 1;
+  ActivationKind act = ActivationKind::kIdentity;  // applied last
   void* workspace = nullptr;  // cudnn_conv2d_workspace_bytes() bytes
   size_t workspace_bytes = 0;
   cudaStream_t stream = nullptr;

@@ -60,6 +60,7 @@ std::string describe(const CudnnConv2dParams& p, const ConvCall& call, CallPlan*
   DC_GPU_TRY(make(&plan->conv));
   DC_GPU_TRY(make(&plan->conv_fused));
   DC_GPU_TRY(make(&plan->identity));
+  DC_GPU_TRY(make(&plan->relu));
   const bool nhwc = p.layout == ConvLayout::kNHWC;
   // NHWC strides [batch, 1, W·C, C]; NCHW [batch, H·W, W, 1] (dims stay N, C, H, W).
   DC_CUDNN_TRY(cudnnSetTensor4dDescriptorEx(plan->x.get(), dt, i32(call.n), i32(p.c_in), i32(call.h), i32(p.w),
@@ -84,6 +85,8 @@ std::string describe(const CudnnConv2dParams& p, const ConvCall& call, CallPlan*
   }
   DC_CUDNN_TRY(cudnnSetActivationDescriptor(plan->identity.get(), CUDNN_ACTIVATION_IDENTITY, CUDNN_NOT_PROPAGATE_NAN,
                                             0.0),
+               "activation descriptor");
+  DC_CUDNN_TRY(cudnnSetActivationDescriptor(plan->relu.get(), CUDNN_ACTIVATION_RELU, CUDNN_NOT_PROPAGATE_NAN, 0.0),
                "activation descriptor");
   int n = 0, c = 0, h = 0, w = 0;
   DC_CUDNN_TRY(cudnnGetConvolution2dForwardOutputDim(plan->conv.get(), plan->x.get(), plan->w.get(), &n, &c, &h, &w),
@@ -145,7 +148,7 @@ std::string make_call_plan(cudnnHandle_t h, const CudnnConv2dParams& p, const Co
   return cuda_status(cudaGetLastError(), "conv2d (cuDNN): algorithm search");
 }
 
-std::string run_call(cudnnHandle_t h, const CallPlan& plan, const CallBuffers& b, Epilogue e) {
+std::string run_call(cudnnHandle_t h, const CallPlan& plan, const CallBuffers& b, Epilogue e, bool relu) {
   const float one = 1.0f;
   if (e == Epilogue::kFused) {
     const float alpha2 = b.residual ? 1.0f : 0.0f;
@@ -153,7 +156,7 @@ std::string run_call(cudnnHandle_t h, const CallPlan& plan, const CallBuffers& b
     return status(cudnnConvolutionBiasActivationForward(
                       h, &one, plan.x.get(), b.x, plan.w.get(), b.weight, plan.conv_fused.get(),
                       CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_PRECOMP_GEMM, b.workspace, b.workspace_bytes, &alpha2,
-                      plan.y.get(), z, plan.bias.get(), b.bias, plan.identity.get(), plan.y.get(), b.y),
+                      plan.y.get(), z, plan.bias.get(), b.bias, relu ? plan.relu.get() : plan.identity.get(), plan.y.get(), b.y),
                   "cudnnConvolutionBiasActivationForward");
   }
   const float beta = e == Epilogue::kPrefill ? 1.0f : 0.0f;

@@ -17,7 +17,7 @@ namespace dc::gpu::cudnn {
 enum class Epilogue : uint8_t {
   kNone,     // neither: y = conv (beta = 0)
   kPrefill,  // y = residual + bias written first, then y += conv (beta = 1)
-  kFused,    // cudnnConvolutionBiasActivationForward: y = conv + z + bias, identity activation
+  kFused,    // cudnnConvolutionBiasActivationForward: y = act(conv + z + bias), act identity or ReLU
 };
 
 // The pointers of one call (sub-views of the problem's tensors).
@@ -37,6 +37,7 @@ struct CallPlan {
   ConvDesc conv;        // math type of the chosen algorithm
   ConvDesc conv_fused;  // tensor-op (bf16/f16) or FMA (f32) math, for the fused epilogue
   ActivationDesc identity;
+  ActivationDesc relu;
   bool supported = false;
   std::string why;  // when not supported
   cudnnConvolutionFwdAlgo_t algo = CUDNN_CONVOLUTION_FWD_ALGO_IMPLICIT_GEMM;
@@ -52,7 +53,8 @@ struct CallPlan {
 std::string make_call_plan(cudnnHandle_t h, const CudnnConv2dParams& p, const ConvCall& call, const CallBuffers& b,
                            CallPlan* plan);
 
-// One call: y = conv(x) (beta 0), y += conv(x) (kPrefill), or the fused epilogue.
-std::string run_call(cudnnHandle_t h, const CallPlan& plan, const CallBuffers& b, Epilogue e);
+// One call: y = conv(x) (beta 0), y += conv(x) (kPrefill), or the fused epilogue
+// (with ReLU when `relu`, identity otherwise).
+std::string run_call(cudnnHandle_t h, const CallPlan& plan, const CallBuffers& b, Epilogue e, bool relu = false);
 
 }  // namespace dc::gpu::cudnn

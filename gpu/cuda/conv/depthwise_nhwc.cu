@@ -2,6 +2,7 @@
 #include "gpu/cuda/common/convert.cuh"
 #include "gpu/cuda/common/status.h"
 #include "gpu/cuda/conv/depthwise_nhwc.h"
+#include "gpu/cuda/elementwise/elementwise_kernel.cuh"
 
 namespace dc::gpu {
 namespace {
@@ -11,6 +12,7 @@ constexpr int kBlock = 256;
 struct DepthwiseShape {
   int64_t n, c, h, w, kh, kw, oh, ow;
   int stride, padding;
+  ActivationKind act;
 };
 
 // V channels of one output pixel per thread step; V > 1 only when c % V == 0 and every
@@ -59,7 +61,7 @@ __global__ void depthwise_nhwc_kernel(T* __restrict__ y, const T* __restrict__ x
     }
     Vec<T, V> yv;
 #pragma unroll
-    for (int j = 0; j < V; ++j) yv.v[j] = from_f32<T>(acc[j]);
+    for (int j = 0; j < V; ++j) yv.v[j] = from_f32<T>(elementwise_kernel::activate(s.act, acc[j]));
     *reinterpret_cast<Vec<T, V>*>(y + out) = yv;
   }
 }
@@ -85,7 +87,7 @@ std::string depthwise_conv2d_nhwc(const DepthwiseConvParams& p) {
   return dispatch_activation_type(p.dtype, [&](auto tag) -> std::string {
     using T = decltype(tag);
     constexpr int kV = kVec16<T>;
-    const DepthwiseShape s{p.n, p.c, p.h, p.w, p.kh, p.kw, p.oh, p.ow, p.stride, p.padding};
+    const DepthwiseShape s{p.n, p.c, p.h, p.w, p.kh, p.kw, p.oh, p.ow, p.stride, p.padding, p.act};
     T* y = static_cast<T*>(p.y);
     const T* x = static_cast<const T*>(p.x);
     const T* w = static_cast<const T*>(p.weight);

@@ -1,7 +1,7 @@
 // Depthwise 2-D convolution in NHWC (channels-last), the form DC-AE's EfficientViT
 // blocks use (3x3 in GLUMBConv, 5x5 in the multiscale projection): groups = c_in =
 // c_out, any kernel size, stride and symmetric padding, f32/bf16/f16, f32 accumulation
-// in the CPU reference's order, bias and residual added before the one rounding.
+// in the CPU reference's order: y = act(conv + bias + residual), one rounding.
 // cuDNN's legacy API has no fast NHWC depthwise kernel (measured on H100: 118 ms for
 // 4096 channels at 512², 20x PyTorch); this one is one pass over x and y.
 //
@@ -19,6 +19,7 @@
 #include <string>
 
 #include "gpu/cuda/common/data_type.h"
+#include "gpu/cuda/elementwise/elementwise.h"
 
 namespace dc::gpu {
 
@@ -32,6 +33,7 @@ struct DepthwiseConvParams {
   int64_t n = 0, c = 0, h = 0, w = 0;
   int64_t kh = 0, kw = 0, oh = 0, ow = 0;
   int stride = 1, padding = 0;
+  ActivationKind act = ActivationKind::kIdentity;  // applied last, in f32
   cudaStream_t stream = nullptr;
 };
 
