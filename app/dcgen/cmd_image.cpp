@@ -16,7 +16,7 @@ namespace {
 struct ImageArgs {
   std::string model_dir, input, output;
   DeviceOptions device;
-  bool tiled = false;
+  bool whole = false;  // decode without tiling (tiling is exact, so it is the default)
 };
 
 #ifdef DC_HAVE_OIIO
@@ -52,7 +52,7 @@ int run_decode(const ImageArgs& a) {
   if (!model) return report_error("decode", model.error());
   auto image = dc::catch_errors([&] {
     dc::Tensor z = dc::ops::to_device(dc::ops::cast(*latent, load->dtype), load->device);
-    return a.tiled ? (*model)->decode_tiled(z, {}) : (*model)->decode(z);
+    return a.whole ? (*model)->decode(z) : (*model)->decode_tiled(z, {});
   });
   if (!image) return report_error("decode", image.error());
   dc::Status s = dc::write_image(a.output, *image, {{"Software", "DC Studio dcgen"}});
@@ -76,7 +76,10 @@ Command add_image_command(CLI::App& app, const char* name, const char* help, con
   cmd->add_option("OUTPUT", args->output, out_help)->required();
   cmd->add_option("--device", args->device.device, "cpu or cuda")->capture_default_str();
   cmd->add_option("--dtype", args->device.dtype, "compute dtype: f32, bf16 or f16")->capture_default_str();
-  if (std::string(name) == "decode") cmd->add_flag("--tiled", args->tiled, "decode in tiles (bounded memory)");
+  if (std::string(name) == "decode") {
+    cmd->add_flag("--whole", args->whole,
+                  "decode the whole image at once (more memory); by default large images decode in exact tiles");
+  }
   return {cmd, [args, run] { return run(*args); }};
 }
 
