@@ -7,7 +7,9 @@
 //
 // One thread computes 16 bytes of channels (8 bf16/f16, 4 f32) of one output pixel:
 // consecutive threads take consecutive channel groups, so every tap is a coalesced
-// row load, and the kernel's neighbouring taps hit L2.
+// row load, and the kernel's neighbouring taps hit L2. For stride 1 with 3x3 or 5x5
+// taps (DC-AE's), a thread computes 4 consecutive output pixels of a row instead, so a
+// tap row's loads are shared by the 4 (DC_DEPTHWISE=pixel forces the one-pixel kernel).
 //
 //   gpu::DepthwiseConvParams d;  // x, weight (RSC), bias, residual, y, sizes, stream
 //   std::string e = gpu::depthwise_conv2d_nhwc(d);
