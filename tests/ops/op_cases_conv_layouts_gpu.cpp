@@ -4,7 +4,8 @@
 // path for images past cuDNN's 2^31-element limit, reached at small sizes by lowering
 // the limit for the CUDA run; the fused activation (ReLU: cuDNN's fused epilogue or a
 // pass after; SiLU/GELU: depthwise epilogue or a pass after) with and without bias and
-// residual; and the 1x1 GEMM route (gpu/cuda/conv/pointwise_gemm.h), forced for the
+// residual; depthwise 3x3 s1 p1 through its shared-memory tile kernel (channel runs,
+// edges, activations); and the 1x1 GEMM route (gpu/cuda/conv/pointwise_gemm.h), forced for the
 // CUDA run so both it and cuDNN are covered whatever the timing picks.
 #include <gtest/gtest.h>
 
@@ -102,6 +103,15 @@ void add_conv_layout_cases(std::vector<OpCase>& cases) {
       {"grouped 1x1 groups=3 (multiscale aggregation)", {1, 96, 5, 7}, {96, 32, 1, 1}, {1, 0, 3}},
       {"depthwise 3x3 p1 + bias", {2, 24, 9, 8}, {24, 1, 3, 3}, {1, 1, 24}, true},
       {"depthwise 5x5 p2", {1, 40, 11, 10}, {40, 1, 5, 5}, {1, 2, 40}},
+      // 3x3 s1 p1 tile kernel (depthwise_nhwc.cu): a partial second channel run (320 bf16/f16
+      // channels = 40 vectors), row and column tiles cut by the image edge, N = 2.
+      {"depthwise 3x3 p1 tiles + bias, 2 channel runs, odd size", {2, 320, 19, 21}, {320, 1, 3, 3}, {1, 1, 320}, true},
+      {"depthwise 3x3 p1 tiles, 1 row, 1 column", {1, 64, 1, 1}, {64, 1, 3, 3}, {1, 1, 64}},
+      {"depthwise 3x3 p1 tiles + bias + residual, tall", {1, 256, 35, 9}, {256, 1, 3, 3}, {1, 1, 256}, true, true},
+      {"depthwise 3x3 p1 tiles silu + bias", {1, 264, 17, 10}, {264, 1, 3, 3}, {1, 1, 264, ops::Activation::kSiLU},
+       true},
+      {"depthwise 3x3 p1 tiles gelu (run-time activation)", {1, 32, 9, 17}, {32, 1, 3, 3},
+       {1, 1, 32, ops::Activation::kGELU}},
       {"depthwise 3x3 s2 p1 + bias, odd channels (scalar path)", {2, 13, 9, 7}, {13, 1, 3, 3}, {2, 1, 13}, true},
       {"3x3 + bias + residual", {1, 16, 10, 9}, {16, 16, 3, 3}, {1, 1, 1}, true, true},
       {"1x1 + residual, no bias", {2, 24, 5, 6}, {16, 24, 1, 1}, {}, false, true},

@@ -152,13 +152,175 @@ __global__ void depthwise_nhwc_rows_kernel(T* __restrict__ y, const T* __restric
   }
 }
 
-// DC_DEPTHWISE=pixel keeps the one-pixel kernel for every shape (A/B measurements).
-bool rows_kernel_allowed() {
-  static const bool allowed = [] {
+// 3x3, stride 1, padding 1 (DC-AE's GLUMBConv), 16-byte vectors: a block of 8 warps owns
+// a tile of TH output rows x 8 output columns x 32 channel vectors (256 bf16 channels);
+// it stages the (TH + 2) x 10 input pixels' vectors in shared memory with cp.async
+// (zero-filled outside the image), then warp k walks output column k down the tile:
+// each input row is 3 shared loads, converted once and added to the 3 output rows it
+// feeds (rolling accumulators), so an output costs 3 shared loads and 24 conversions.
+// Per output the sum runs in the reference's order (bias, ky, kx); the zero-filled
+// taps add 0 * w (differs from skipping only for -0.0 and non-finite weights).
+constexpr int kTileWarps = 8;   // = output columns per tile
+constexpr int kTileLanes = 32;  // channel vectors per tile
+constexpr int kTileCols = kTileWarps + 2;
+
+__device__ __forceinline__ void cp_async16_zfill(void* smem, const void* src, bool valid) {
+  const unsigned dst = static_cast<unsigned>(__cvta_generic_to_shared(smem));
+  const int n = valid ? 16 : 0;
+  asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(dst), "l"(src), "r"(n) : "memory");
+}
+
+template <class T, int TH, int ACT>  // ACT: ActivationKind as int, or -1 for s.act at run time
+__global__ void __launch_bounds__(kTileWarps * 32, 2)
+    depthwise3x3_tile_kernel(T* __restrict__ y, const T* __restrict__ x, const T* __restrict__ weight,
+                             const T* __restrict__ bias, const T* __restrict__ residual, DepthwiseShape s) {
+  constexpr int V = kVec16<T>;
+  using VT = Vec<T, V>;
+  extern __shared__ uint4 tile_smem[];
+  const int lane = threadIdx.x & 31, warp = threadIdx.x >> 5;
+  const int64_t groups = s.c / V;
+  const int64_t runs = (groups + kTileLanes - 1) / kTileLanes;
+  const int64_t tiles_x = (s.ow + kTileWarps - 1) / kTileWarps;
+  const int64_t tiles_y = (s.oh + TH - 1) / TH;
+  int64_t blk = blockIdx.x;
+  const int64_t run = blk % runs;
+  blk /= runs;
+  const int64_t tx = blk % tiles_x;
+  blk /= tiles_x;
+  const int64_t ty = blk % tiles_y;
+  const int64_t b = blk / tiles_y;
+  const int64_t g = run * kTileLanes + lane;
+  const bool active = g < groups;
+  const int64_t c0 = g * V;
+  const int64_t iy0 = ty * TH - 1, ix0 = tx * kTileWarps - 1;
+  if (active) {
+    const T* xb = x + b * s.h * s.w * s.c + c0;
+    for (int i = warp; i < (TH + 2) * kTileCols; i += kTileWarps) {
+      const int r = i / kTileCols, cc = i - r * kTileCols;
+      const int64_t iy = iy0 + r, ix = ix0 + cc;
+      const bool valid = iy >= 0 && iy < s.h && ix >= 0 && ix < s.w;
+      cp_async16_zfill(&tile_smem[i * kTileLanes + lane], valid ? xb + (iy * s.w + ix) * s.c : xb, valid);
+    }
+  }
+  asm volatile("cp.async.commit_group;\n" ::: "memory");
+  // Weights and bias while the tile is in flight.
+  float wf[9][V];
+  if (active) {
+#pragma unroll
+    for (int k = 0; k < 9; ++k) {
+      const VT wv = *reinterpret_cast<const VT*>(weight + k * s.c + c0);
+#pragma unroll
+      for (int j = 0; j < V; ++j) wf[k][j] = to_f32(wv.v[j]);
+    }
+  }
+  asm volatile("cp.async.wait_all;\n" ::: "memory");
+  __syncthreads();
+  const int64_t ox = tx * kTileWarps + warp;
+  if (!active || ox >= s.ow) return;
+  const ActivationKind act = ACT < 0 ? s.act : static_cast<ActivationKind>(ACT);
+  float acc[3][V];
+#pragma unroll
+  for (int r = 0; r < TH + 2; ++r) {
+    float in[3][V];
+#pragma unroll
+    for (int k = 0; k < 3; ++k) {
+      const uint4 raw = tile_smem[(r * kTileCols + warp + k) * kTileLanes + lane];
+      const VT v = *reinterpret_cast<const VT*>(&raw);
+#pragma unroll
+      for (int j = 0; j < V; ++j) in[k][j] = to_f32(v.v[j]);
+    }
+    // Input row r feeds output rows r (ky = 0), r - 1 (ky = 1), r - 2 (ky = 2), in that order.
+    if (r < TH) {
+      if (bias) {  // re-read (an L1 hit) rather than held: registers are tight
+        const VT bv = *reinterpret_cast<const VT*>(bias + c0);
+#pragma unroll
+        for (int j = 0; j < V; ++j) acc[r % 3][j] = to_f32(bv.v[j]);
+      } else {
+#pragma unroll
+        for (int j = 0; j < V; ++j) acc[r % 3][j] = 0.0f;
+      }
+#pragma unroll
+      for (int k = 0; k < 3; ++k)
+#pragma unroll
+        for (int j = 0; j < V; ++j) acc[r % 3][j] += in[k][j] * wf[k][j];
+    }
+    if (r >= 1 && r - 1 < TH) {
+#pragma unroll
+      for (int k = 0; k < 3; ++k)
+#pragma unroll
+        for (int j = 0; j < V; ++j) acc[(r + 2) % 3][j] += in[k][j] * wf[3 + k][j];
+    }
+    if (r >= 2) {
+      const int o = r - 2;
+#pragma unroll
+      for (int k = 0; k < 3; ++k)
+#pragma unroll
+        for (int j = 0; j < V; ++j) acc[(r + 1) % 3][j] += in[k][j] * wf[6 + k][j];
+      const int64_t oy = ty * TH + o;
+      if (oy < s.oh) {
+        const int64_t out = ((b * s.oh + oy) * s.ow + ox) * s.c + c0;
+        if (residual) {
+          const VT rv = *reinterpret_cast<const VT*>(residual + out);
+#pragma unroll
+          for (int j = 0; j < V; ++j) acc[(r + 1) % 3][j] += to_f32(rv.v[j]);
+        }
+        VT yv;
+#pragma unroll
+        for (int j = 0; j < V; ++j) yv.v[j] = from_f32<T>(elementwise_kernel::activate(act, acc[(r + 1) % 3][j]));
+        __stcs(reinterpret_cast<uint4*>(y + out), *reinterpret_cast<const uint4*>(&yv));
+      }
+    }
+  }
+}
+
+template <class T, int TH, int ACT>
+std::string launch_tile(T* y, const T* x, const T* w, const T* b, const T* r, const DepthwiseShape& s,
+                        cudaStream_t stream) {
+  constexpr int smem = (TH + 2) * kTileCols * kTileLanes * 16;
+  static const cudaError_t attr = cudaFuncSetAttribute(depthwise3x3_tile_kernel<T, TH, ACT>,
+                                                       cudaFuncAttributeMaxDynamicSharedMemorySize, smem);
+  if (attr != cudaSuccess) return cuda_status(attr, "depthwise3x3_tile_kernel attribute");
+  const int64_t groups = s.c / kVec16<T>;
+  const int64_t blocks = (groups + kTileLanes - 1) / kTileLanes * ((s.ow + kTileWarps - 1) / kTileWarps) *
+                         ((s.oh + TH - 1) / TH) * s.n;
+  if (blocks > 0x7fffffff) return "depthwise3x3_tile_kernel: grid too large";
+  depthwise3x3_tile_kernel<T, TH, ACT>
+      <<<static_cast<unsigned>(blocks), kTileWarps * 32, smem, stream>>>(y, x, w, b, r, s);
+  return launch_status("depthwise3x3_tile_kernel");
+}
+
+template <class T, int TH>
+std::string launch_tile_act(T* y, const T* x, const T* w, const T* b, const T* r, const DepthwiseShape& s,
+                            cudaStream_t stream) {
+  switch (s.act) {
+    case ActivationKind::kIdentity:
+      return launch_tile<T, TH, static_cast<int>(ActivationKind::kIdentity)>(y, x, w, b, r, s, stream);
+    case ActivationKind::kReLU:
+      return launch_tile<T, TH, static_cast<int>(ActivationKind::kReLU)>(y, x, w, b, r, s, stream);
+    case ActivationKind::kSiLU:
+      return launch_tile<T, TH, static_cast<int>(ActivationKind::kSiLU)>(y, x, w, b, r, s, stream);
+    default: return launch_tile<T, TH, -1>(y, x, w, b, r, s, stream);
+  }
+}
+
+// DC_DEPTHWISE=pixel keeps the one-pixel kernel for every shape, =rows the rows kernel
+// where it applies (A/B measurements); DC_DEPTHWISE_TH=8 picks 8-row tiles (default 16).
+int depthwise_mode() {  // 0: tile, 1: rows, 2: pixel
+  static const int mode = [] {
     const char* v = std::getenv("DC_DEPTHWISE");
-    return !(v && std::strcmp(v, "pixel") == 0);
+    if (v && std::strcmp(v, "pixel") == 0) return 2;
+    if (v && std::strcmp(v, "rows") == 0) return 1;
+    return 0;
   }();
-  return allowed;
+  return mode;
+}
+
+int tile_rows() {
+  static const int th = [] {
+    const char* v = std::getenv("DC_DEPTHWISE_TH");
+    return v && std::strcmp(v, "8") == 0 ? 8 : 16;
+  }();
+  return th;
 }
 
 }  // namespace
@@ -193,7 +355,11 @@ std::string depthwise_conv2d_nhwc(const DepthwiseConvParams& p) {
     const int64_t pixels = p.n * p.oh * p.ow;
     constexpr int kPX = 4;
     const int64_t row_threads = p.n * p.oh * ((p.ow + kPX - 1) / kPX) * (p.c / kV);
-    if (vec && p.stride == 1 && p.kh == p.kw && (p.kh == 3 || p.kh == 5) && rows_kernel_allowed()) {
+    if (vec && p.stride == 1 && p.padding == 1 && p.kh == 3 && p.kw == 3 && depthwise_mode() == 0) {
+      return tile_rows() == 8 ? launch_tile_act<T, 8>(y, x, w, b, r, s, p.stream)
+                              : launch_tile_act<T, 16>(y, x, w, b, r, s, p.stream);
+    }
+    if (vec && p.stride == 1 && p.kh == p.kw && (p.kh == 3 || p.kh == 5) && depthwise_mode() <= 1) {
       if (p.kh == 3) {
         depthwise_nhwc_rows_kernel<T, kV, 3, kPX><<<grid_for(row_threads, kBlock, 1 << 20), kBlock, 0, p.stream>>>(
             y, x, w, b, r, s);
