@@ -9,7 +9,7 @@
 // consecutive threads take consecutive channel groups, so every tap is a coalesced
 // row load, and the kernel's neighbouring taps hit L2. For stride 1 with 3x3 or 5x5
 // taps (DC-AE's), a thread computes 4 consecutive output pixels of a row instead, so a
-// tap row's loads are shared by the 4
+// tap row's loads are shared by the 4.
 // 3x3 stride 1 padding 1 with 16-byte vectors (GLUMBConv's) goes through a shared-memory
 // tile kernel instead: (TH + 2) x 10 input pixels x 32 vectors staged once per block,
 // each warp walking one output column down the tile (1.2-1.5x the byte floor on H100).
