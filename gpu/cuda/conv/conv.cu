@@ -4,6 +4,7 @@
 #include "gpu/cuda/common/convert.cuh"
 #include "gpu/cuda/common/status.h"
 #include "gpu/cuda/conv/conv.h"
+#include "gpu/cuda/conv/conv_shape.h"
 #include "gpu/cuda/conv/conv_kernel.cuh"
 #include "gpu/cuda/gemm/gemm.h"
 
@@ -100,19 +101,7 @@ size_t conv2d_scratch_bytes(const Conv2dParams& p) {
   return static_cast<size_t>(im2col_rows(p) * band_rows(p) * p.ow * data_type_bytes(p.dtype));
 }
 
-bool conv2d_can_run(const Conv2dParams& p, std::string* why) {
-  auto fail = [why](std::string reason) {
-    if (why) *why = std::move(reason);
-    return false;
-  };
-  if (!is_activation_type(p.dtype)) return fail(std::string("dtype ") + data_type_name(p.dtype) + " not supported");
-  if (p.groups < 1 || p.stride < 1 || p.padding < 0) return fail("invalid stride/padding/groups");
-  if (p.c_in % p.groups != 0 || p.c_out % p.groups != 0) return fail("channels not divisible by groups");
-  if (p.kh < 1 || p.kw < 1) return fail("empty kernel");
-  if (p.oh != (p.h + 2 * p.padding - p.kh) / p.stride + 1 || p.ow != (p.w + 2 * p.padding - p.kw) / p.stride + 1)
-    return fail("output size does not match input, kernel, stride and padding");
-  return true;
-}
+bool conv2d_can_run(const Conv2dParams& p, std::string* why) { return conv_shape_ok(p, why); }
 
 std::string conv2d(const Conv2dParams& p) {
   std::string why;

@@ -3,6 +3,7 @@
 #ifdef DC_HAVE_CUDNN
 
 #include "gpu/cuda/conv/cudnn_conv.h"
+#include "gpu/cuda/conv/conv_shape.h"
 
 #include <climits>
 #include <cstdio>
@@ -234,14 +235,9 @@ bool cudnn_conv2d_can_run(const CudnnConv2dParams& p, std::string* why) {
     if (why) *why = std::move(reason);
     return false;
   };
-  if (!is_activation_type(p.dtype)) return fail(std::string("dtype ") + data_type_name(p.dtype) + " not supported");
-  if (p.groups < 1 || p.stride < 1 || p.padding < 0) return fail("invalid stride/padding/groups");
-  if (p.c_in % p.groups != 0 || p.c_out % p.groups != 0) return fail("channels not divisible by groups");
-  if (p.kh < 1 || p.kw < 1 || p.c_in < 1) return fail("empty kernel or no input channels");
+  if (!conv_shape_ok(p, why)) return false;
   for (int64_t d : {p.n, p.c_in, p.h, p.w, p.c_out, p.kh, p.kw, p.oh, p.ow})
     if (d > INT_MAX) return fail("a dimension exceeds int32");
-  if (p.oh != (p.h + 2 * p.padding - p.kh) / p.stride + 1 || p.ow != (p.w + 2 * p.padding - p.kw) / p.stride + 1)
-    return fail("output size does not match input, kernel, stride and padding");
   ConvSplit split;
   const std::string e = split_conv(p, &split);
   if (!e.empty()) return fail(e);
