@@ -13,13 +13,7 @@ void random(const Tensor& out, uint64_t seed, bool normal) {
   parallel_for(0, groups, [&](int64_t g0, int64_t g1) {
     for (int64_t g = g0; g < g1; ++g) {
       float v[4];
-      if (normal) {
-        philox::normal4(seed, static_cast<uint64_t>(g), v);
-      } else {
-        uint32_t w[4];
-        philox::generate(seed, static_cast<uint64_t>(g), w);
-        for (int j = 0; j < 4; ++j) v[j] = philox::uniform(w[j]);
-      }
+      philox::draw4(seed, static_cast<uint64_t>(g), normal, v);
       for (int j = 0; j < 4 && g * 4 + j < n; ++j) o[g * 4 + j] = v[j];
     }
   }, 1024);

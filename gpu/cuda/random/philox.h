@@ -216,7 +216,19 @@ DC_PHILOX_FN void normal4(uint64_t seed, uint64_t group, float out[4]) {
   box_muller(w[2], w[3], &out[2], &out[3]);
 }
 
-// Element i alone (tests, slices); kernels and the CPU loop use normal4.
+// The four values of group g (elements 4g .. 4g+3): normals or uniforms [0, 1).
+// The CPU reference and the CUDA kernel both fill tensors through this.
+DC_PHILOX_FN void draw4(uint64_t seed, uint64_t group, bool normal, float out[4]) {
+  if (normal) {
+    normal4(seed, group, out);
+    return;
+  }
+  uint32_t w[4];
+  generate(seed, group, w);
+  for (int j = 0; j < 4; ++j) out[j] = uniform(w[j]);
+}
+
+// Element i alone (tests, slices); kernels and the CPU loop use draw4.
 DC_PHILOX_FN float normal_element(uint64_t seed, uint64_t i) {
   float v[4];
   normal4(seed, i / 4, v);

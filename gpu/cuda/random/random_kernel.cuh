@@ -16,14 +16,7 @@ __global__ void philox_fill_kernel(T* __restrict__ out, int64_t count, uint64_t 
   const int64_t step = static_cast<int64_t>(gridDim.x) * blockDim.x;
   for (int64_t g = static_cast<int64_t>(blockIdx.x) * blockDim.x + threadIdx.x; g < groups; g += step) {
     float v[4];
-    if (normal) {
-      philox::normal4(seed, static_cast<uint64_t>(g), v);
-    } else {
-      uint32_t w[4];
-      philox::generate(seed, static_cast<uint64_t>(g), w);
-#pragma unroll
-      for (int j = 0; j < 4; ++j) v[j] = philox::uniform(w[j]);
-    }
+    philox::draw4(seed, static_cast<uint64_t>(g), normal, v);
     const int64_t base = g * 4;
 #pragma unroll
     for (int j = 0; j < 4; ++j)
