@@ -60,7 +60,22 @@ enum class BinaryOp { kAdd, kSub, kMul };
   void relu_linear_attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v,      \
                              float eps);                                                                \
   /* Philox stream: element i of out from (seed, i); normal or uniform [0,1) */                          \
-  void random(const Tensor& out, uint64_t seed, bool normal);
+  void random(const Tensor& out, uint64_t seed, bool normal);                                          \
+  /* q [B,Lq,H,D], k/v [B,Lk,H,D] strided, unit stride on D; out contiguous [B,Lq,H,D]; bias f32 */     \
+  /* [B,H,Lq,Lk] possibly with 0 strides or undefined; key_mask u8 [B,Lk] contiguous or undefined */    \
+  void attention(const Tensor& out, const Tensor& q, const Tensor& k, const Tensor& v, float scale,      \
+                 bool causal, const Tensor& bias, const Tensor& key_mask);                               \
+  /* table [V, D] contiguous; ids i64 contiguous (validated); out [n_ids, D] */                          \
+  void embedding(const Tensor& out, const Tensor& table, const Tensor& ids);                             \
+  /* x [B,L,H,D] strided (unit stride on D); out contiguous; weight [D] or undefined (no norm); */       \
+  /* cos/sin f32 [L, D] contiguous or undefined (no rope) */                                              \
+  void rms_norm_rope(const Tensor& out, const Tensor& x, const Tensor& weight, float eps,                 \
+                     const Tensor& cos, const Tensor& sin);                                              \
+  /* x, out contiguous [B,L,C]; scale/shift [B,C] with unit stride on C */                               \
+  void layer_norm_modulate(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift,  \
+                           float eps);                                                                   \
+  /* out, x contiguous [B,L,C]; y [B,L,C] unit stride on C; gate [B,C] unit stride on C */               \
+  void gated_residual(const Tensor& out, const Tensor& x, const Tensor& gate, const Tensor& y);
 
 namespace cpu {
 DC_OPS_BACKEND_DECLS

@@ -23,7 +23,7 @@ fi
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
-  libopenblas-dev nlohmann-json3-dev libcli11-dev
+  libopenblas-dev nlohmann-json3-dev libcli11-dev libsentencepiece-dev
   libgtest-dev libgmock-dev
   libopenimageio-dev
   python3 python3-venv

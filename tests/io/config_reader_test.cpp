@@ -116,6 +116,13 @@ TEST(ConfigReader, RejectsBadFiles) {
   ASSERT_TRUE(parsed);
   EXPECT_EQ(*parsed->get_int("x"), 1);
   test::expect_error(test::error_of(parsed->class_name()), ErrorCode::kNotFound, {"_class_name"});
+  // transformers configs name their class in a one-entry "architectures" list.
+  auto transformers_cfg = ConfigReader::parse(R"({"architectures": ["CLIPTextModel"]})", "inline");
+  ASSERT_TRUE(transformers_cfg);
+  EXPECT_EQ(*transformers_cfg->class_name(), "CLIPTextModel");
+  auto two = ConfigReader::parse(R"({"architectures": ["A", "B"]})", "inline");
+  ASSERT_TRUE(two);
+  test::expect_error(test::error_of(two->class_name()), ErrorCode::kNotFound, {"architectures"});
   EXPECT_EQ(parsed->diffusers_version(), "");
   EXPECT_EQ(parsed->keys(), (std::vector<std::string>{"x"}));
 }

@@ -185,7 +185,13 @@ Result<std::vector<std::string>> ConfigReader::get_string_or_list_or(std::string
   return get_string_or_list(key, n);
 }
 
-Result<std::string> ConfigReader::class_name() const { return get_string("_class_name"); }
+Result<std::string> ConfigReader::class_name() const {
+  if (has("_class_name")) return get_string("_class_name");
+  // transformers configs name the class in "architectures": ["CLIPTextModel"].
+  const Json* arch = find("architectures");
+  if (arch && arch->is_array() && arch->size() == 1 && (*arch)[0].is_string()) return (*arch)[0].get<std::string>();
+  return Error::not_found(context_ + ": neither '_class_name' (diffusers) nor a one-entry 'architectures' (transformers)");
+}
 
 std::string ConfigReader::diffusers_version() const {
   const Json* v = find("_diffusers_version");

@@ -66,7 +66,7 @@ class ConfigReader {
   Result<std::vector<std::string>> get_string_or_list_or(std::string_view key, size_t n,
                                                          std::string_view fallback) const;
 
-  Result<std::string> class_name() const;  // `_class_name`
+  Result<std::string> class_name() const;  // `_class_name`, or transformers' `architectures[0]`
   std::string diffusers_version() const;   // `_diffusers_version`, "" when absent
 
  private:
