@@ -72,6 +72,12 @@ std::string cuda_device_description() {
          std::to_string(total_b >> 20) + " MiB)";
 }
 
+CudaDeviceMemory cuda_device_memory() {
+  CudaDeviceMemory m;
+  if (cuda_available()) gpu::mem_get_info(&m.free_bytes, &m.total_bytes);
+  return m;
+}
+
 #else
 
 bool cuda_available() { return false; }
@@ -83,6 +89,7 @@ CudaStreamGuard::CudaStreamGuard(void* stream) : previous_(stream) {}
 CudaStreamGuard::~CudaStreamGuard() = default;
 Status cuda_synchronize() { return require_cuda(); }
 std::string cuda_device_description() { return "CUDA not compiled in"; }
+CudaDeviceMemory cuda_device_memory() { return {}; }
 
 #endif
 

@@ -41,6 +41,14 @@ CudaMemoryStats cuda_memory_stats();
 void cuda_reset_peak_memory();
 void cuda_empty_cache();  // returns cached free blocks to the driver
 
+// The driver's view of device memory (cudaMemGetInfo); zeros without a device.
+// Free memory excludes what our caching allocator holds in reserve.
+struct CudaDeviceMemory {
+  size_t free_bytes = 0;
+  size_t total_bytes = 0;
+};
+CudaDeviceMemory cuda_device_memory();
+
 // Device info for logs and the status bar.
 std::string cuda_device_description();
 

@@ -1,0 +1,95 @@
+#include "core/pipeline/memory_budget.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdio>
+
+#include "core/tensor/cuda_context.h"
+
+namespace dc::pipeline {
+
+Result<size_t> parse_byte_size(std::string_view text) {
+  std::string s;
+  for (char c : text)
+    if (!std::isspace(static_cast<unsigned char>(c))) s += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  size_t pos = 0;
+  while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '.')) ++pos;
+  const std::string number = s.substr(0, pos), unit = s.substr(pos);
+  const auto bad = [&] {
+    return Error::invalid_argument("'" + std::string(text) + "' is not a memory size (examples: 24G, 16GiB, 800M)");
+  };
+  if (number.empty() || std::count(number.begin(), number.end(), '.') > 1) return bad();
+  double scale = 1;
+  if (unit.empty() || unit == "B") scale = 1;
+  else if (unit == "K" || unit == "KB" || unit == "KIB") scale = 1024.0;
+  else if (unit == "M" || unit == "MB" || unit == "MIB") scale = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GB" || unit == "GIB") scale = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "TB" || unit == "TIB") scale = 1024.0 * 1024 * 1024 * 1024;
+  else return bad();
+  const double bytes = std::stod(number) * scale;
+  if (!(bytes >= 1) || bytes > 1e18) return bad();
+  return static_cast<size_t>(bytes);
+}
+
+std::string format_bytes(size_t bytes) {
+  char buf[32];
+  if (bytes >= (size_t{1} << 30)) std::snprintf(buf, sizeof buf, "%.1f GiB", bytes / double(size_t{1} << 30));
+  else std::snprintf(buf, sizeof buf, "%.0f MiB", bytes / double(size_t{1} << 20));
+  return buf;
+}
+
+size_t weight_bytes(const Checkpoint& weights, DType dtype) {
+  size_t total = 0;
+  for (const std::string& name : weights.tensor_names()) {
+    auto info = weights.info(name);
+    if (!info) continue;
+    const DType stored = dtype_is_float(info->dtype) ? dtype : info->dtype;
+    total += static_cast<size_t>(shape_numel(info->shape)) * dtype_bits(stored) / 8;
+  }
+  return total;
+}
+
+ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget) {
+  ResidencyPlan plan;
+  plan.budget = budget;
+  size_t all_weights = 0, largest_working = 0, largest_stage = 0;
+  const StageSize* too_big = nullptr;
+  for (const StageSize& s : stages) {
+    all_weights += s.weights;
+    largest_working = std::max(largest_working, s.working);
+    largest_stage = std::max(largest_stage, s.weights + s.working);
+    if (s.weights + s.working > budget && !too_big) too_big = &s;
+  }
+  if (too_big) {
+    plan.peak_estimate = too_big->weights + too_big->working;
+    plan.explanation = "the " + too_big->name + " needs about " + format_bytes(plan.peak_estimate) + " (" +
+                       format_bytes(too_big->weights) + " of weights) but the memory budget is " +
+                       format_bytes(budget) + "; raise --vram-budget, lower the resolution, or use a 4-bit model";
+    return plan;
+  }
+  plan.fits = true;
+  if (all_weights + largest_working <= budget) {
+    plan.keep_all = true;
+    plan.peak_estimate = all_weights + largest_working;
+    plan.explanation = "all stages resident (" + format_bytes(all_weights) + " of weights, budget " +
+                       format_bytes(budget) + ")";
+  } else {
+    plan.peak_estimate = largest_stage;
+    plan.explanation = "one stage resident at a time (all weights " + format_bytes(all_weights) +
+                       " exceed the budget " + format_bytes(budget) + "; largest stage " +
+                       format_bytes(largest_stage) + ")";
+  }
+  return plan;
+}
+
+size_t default_device_budget() {
+  const CudaDeviceMemory m = cuda_device_memory();
+  const CudaMemoryStats ours = cuda_memory_stats();
+  // What we already cache counts as available to us.
+  const size_t available = m.free_bytes + (ours.reserved_bytes - ours.allocated_bytes);
+  const size_t margin = std::max<size_t>(size_t{512} << 20, available / 20);
+  return available > margin ? available - margin : 0;
+}
+
+}  // namespace dc::pipeline
