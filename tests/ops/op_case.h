@@ -91,5 +91,6 @@ void add_pointwise_cases(std::vector<OpCase>& cases);  // copy, fill, binary, ac
 void add_dense_cases(std::vector<OpCase>& cases);      // gemm, conv, linear attention
 void add_spatial_cases(std::vector<OpCase>& cases);    // norms, resample
 void add_channels_last_cases(std::vector<OpCase>& cases);  // channels-last inputs and fused epilogues
+void add_transformer_cases(std::vector<OpCase>& cases);  // attention, embedding, rope, modulation
 
 }  // namespace dc::test

@@ -43,6 +43,7 @@ std::vector<OpCase> all_op_cases() {
   add_dense_cases(cases);
   add_spatial_cases(cases);
   add_channels_last_cases(cases);
+  add_transformer_cases(cases);
   return cases;
 }
 

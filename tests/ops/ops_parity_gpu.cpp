@@ -144,7 +144,8 @@ TEST(OpsRegistry, CoversEveryBackendFunction) {
                             "conv2d",       "rms_norm",  "layer_norm",      "rms_norm_channels",
                             "channel_affine", "pixel_shuffle", "pixel_unshuffle", "upsample_nearest2d",
                             "channel_group_mean", "repeat_interleave_channels", "add_shuffled_shortcut",
-                            "relu_linear_attention", "random"};
+                            "relu_linear_attention", "random", "attention", "embedding", "rms_norm_rope",
+                            "layer_norm_modulate", "gated_residual"};
   const std::vector<OpCase> cases = all_op_cases();
   for (const char* op : required) {
     bool found = false;
