@@ -21,17 +21,19 @@ Status load_random_weights(nn::Module& root, const nn::LoadOptions& options, uin
           const uint64_t s = seed ^ std::hash<std::string>{}(key);
           const bool is_vector = shape.size() <= 1;
           if (key.find("running_var") != std::string::npos) {
-            return ops::add(ops::rand(shape, s), ops::full(shape, 0.5f, DType::kF32));
+            return ops::add(ops::rand(shape, s, DType::kF32, options.device), ops::full(shape, 0.5f, DType::kF32, options.device));
           }
-          Tensor t = ops::randn(shape, s);
+          // Drawn on the load device (Philox gives the same values there): billions of
+          // weights would take minutes on the host.
+          Tensor t = ops::randn(shape, s, DType::kF32, options.device);
           if (is_vector) {
             // Norm gains near 1 (a trained net's), every other vector small.
             const bool scale_like = key.find("norm") != std::string::npos && key.ends_with(".weight");
-            return scale_like ? ops::add(ops::scale(t, 0.1f), ops::full(shape, 1.0f, DType::kF32))
+            return scale_like ? ops::add(ops::scale(t, 0.1f), ops::full(shape, 1.0f, DType::kF32, t.device()))
                               : ops::scale(t, 0.1f);
           }
           const int64_t fan_in = shape_numel(shape) / shape[0];
-          return ops::scale(t, static_cast<float>(1.0 / std::sqrt(static_cast<double>(fan_in))));
+          return ops::cast(ops::scale(t, static_cast<float>(1.0 / std::sqrt(static_cast<double>(fan_in)))), options.dtype);
         });
       },
   };
