@@ -18,40 +18,12 @@
 #include "core/ops/random.h"
 #include "core/ops/reduce.h"
 #include "core/tensor/cuda_context.h"
+#include "tests/bench/bench_timing.h"
 #include "tests/bench/random_weights.h"
-#ifdef DC_HAVE_CUDA
-#include "gpu/cuda/common/runtime.h"
-#endif
-
-namespace {
 
 using namespace dc;
-
-double median(std::vector<double> v) {
-  std::sort(v.begin(), v.end());
-  return v[v.size() / 2];
-}
-
-// Times `fn` once: CUDA events on the job stream, or the host clock on the CPU.
-template <class Fn>
-double time_once_ms(Device device, Fn&& fn) {
-#ifdef DC_HAVE_CUDA
-  if (device.is_cuda()) {
-    auto stream = static_cast<cudaStream_t>(current_cuda_stream());
-    gpu::Event start, stop;
-    start.record(stream);
-    fn();
-    stop.record(stream);
-    stop.synchronize();
-    return stop.elapsed_ms_since(start);
-  }
-#endif
-  const auto t0 = std::chrono::steady_clock::now();
-  fn();
-  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
-
-}  // namespace
+using bench::median;
+using bench::time_once_ms;
 
 int main(int argc, char** argv) {
   CLI::App app{"DC-AE decode benchmark (ours)"};
