@@ -18,6 +18,7 @@ struct ComponentRunner {
 // diffusers / transformers class name -> runner. One line per supported class.
 constexpr ComponentRunner kRunners[] = {
     {"AutoencoderDC", run_autoencoder_dc},
+    {"FluxTransformer2DModel", run_flux_transformer},
 };
 
 std::string supported_list() {

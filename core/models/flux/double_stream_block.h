@@ -1,0 +1,40 @@
+// FluxTransformerBlock (diffusers transformer_flux.py): the double-stream MMDiT
+// block. Image and text streams keep separate weights (norm1 / norm1_context,
+// ff / ff_context, ...) and meet in one joint attention.
+#pragma once
+
+#include <string>
+#include <utility>
+
+#include "core/models/flux/ada_norm.h"
+#include "core/models/flux/attention.h"
+
+namespace dc::models::flux {
+
+// diffusers FeedForward(dim, activation_fn="gelu-approximate"): net.0.proj -> GELU(tanh) -> net.2.
+class FeedForward : public nn::Module {
+ public:
+  FeedForward(Module* parent, std::string name, int64_t dim, int64_t inner_dim);
+  Tensor forward(const Tensor& x) const;  // [B, L, C] -> [B, L, C]
+
+ private:
+  nn::Linear proj_in_;   // "net.0.proj"
+  nn::Linear proj_out_;  // "net.2" (net.1 is dropout)
+};
+
+class DoubleStreamBlock : public nn::Module {
+ public:
+  DoubleStreamBlock(Module* parent, std::string name, const FluxConfig& c);
+  // img [B, L, C], txt [B, T, C], silu(temb) [B, C] -> {img, txt} (diffusers returns (txt, img)).
+  std::pair<Tensor, Tensor> forward(const Tensor& img, const Tensor& txt, const Tensor& silu_temb,
+                                    const FluxRope& rope) const;
+
+ private:
+  AdaNormModulation norm1_;          // "norm1" (AdaLayerNormZero)
+  AdaNormModulation norm1_context_;  // "norm1_context"
+  FluxJointAttention attn_;          // "attn"
+  FeedForward ff_;                   // "ff" (after norm2: LayerNorm without affine)
+  FeedForward ff_context_;           // "ff_context" (after norm2_context)
+};
+
+}  // namespace dc::models::flux

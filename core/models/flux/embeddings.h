@@ -1,0 +1,53 @@
+// FLUX conditioning embeddings, mirroring diffusers/models/embeddings.py:
+// Timesteps + TimestepEmbedding, PixArtAlphaTextProjection, and their sums
+// CombinedTimestepTextProjEmbeddings / CombinedTimestepGuidanceTextProjEmbeddings
+// (the model's "time_text_embed").
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/models/flux/config.h"
+#include "core/nn/linear.h"
+
+namespace dc::models::flux {
+
+// diffusers get_timestep_embedding(flip_sin_to_cos=True, downscale_freq_shift=0)
+// on the host in f32, as diffusers computes it: for t = values[b] and
+// freq_i = exp(-ln(10000) · i / (channels/2)), out[b] = [cos(t·freq), sin(t·freq)].
+// Returns [B, channels] in `dtype` on `device` (diffusers casts the f32 features to
+// the pooled projection's dtype before the MLP).
+Tensor timestep_features(const std::vector<float>& values, int64_t channels, DType dtype, Device device);
+
+// The module multiplies the timestep (and guidance) by 1000 in the compute dtype:
+// `timestep.to(hidden_states.dtype) * 1000`. In bf16 that rounds twice, e.g. 0.73 -> 732.
+std::vector<float> scale_by_1000_in(DType dtype, const std::vector<float>& values);
+
+// TimestepEmbedding: linear_1 -> SiLU -> linear_2 (also PixArtAlphaTextProjection
+// with act_fn="silu", which has the same keys and shape rule).
+class MlpEmbedding : public nn::Module {
+ public:
+  MlpEmbedding(Module* parent, std::string name, int64_t in_features, int64_t dim);
+  Tensor forward(const Tensor& x) const;  // [B, in] -> [B, dim]
+
+ private:
+  nn::Linear linear_1_;  // "linear_1"
+  nn::Linear linear_2_;  // "linear_2"
+};
+
+// "time_text_embed": temb = timestep_embedder(proj(t)) [+ guidance_embedder(proj(g))] + text_embedder(pooled).
+class TimeTextEmbedding : public nn::Module {
+ public:
+  TimeTextEmbedding(Module* parent, std::string name, const FluxConfig& c);
+  // timestep/guidance: the features of timestep_features() [B, 256]; guidance
+  // undefined when the model has no guidance embedder. pooled [B, Cp] -> temb [B, C].
+  Tensor forward(const Tensor& timestep_proj, const Tensor& guidance_proj, const Tensor& pooled) const;
+  bool has_guidance() const { return guidance_embedder_ != nullptr; }
+
+ private:
+  MlpEmbedding timestep_embedder_;                   // "timestep_embedder"
+  std::unique_ptr<MlpEmbedding> guidance_embedder_;  // "guidance_embedder" (guidance_embeds only)
+  MlpEmbedding text_embedder_;                       // "text_embedder"
+};
+
+}  // namespace dc::models::flux
