@@ -19,6 +19,8 @@ struct ComponentRunner {
 constexpr ComponentRunner kRunners[] = {
     {"AutoencoderDC", run_autoencoder_dc},
     {"FluxTransformer2DModel", run_flux_transformer},
+    {"CLIPTextModel", run_clip_text_model},
+    {"T5EncoderModel", run_t5_encoder_model},
 };
 
 std::string supported_list() {

@@ -21,5 +21,9 @@ Result<NamedTensors> run_autoencoder_dc(const std::filesystem::path& folder, con
                                         const ForwardOptions& options);
 Result<NamedTensors> run_flux_transformer(const std::filesystem::path& folder, const NamedTensors& inputs,
                                           const ForwardOptions& options);
+Result<NamedTensors> run_clip_text_model(const std::filesystem::path& folder, const NamedTensors& inputs,
+                                         const ForwardOptions& options);
+Result<NamedTensors> run_t5_encoder_model(const std::filesystem::path& folder, const NamedTensors& inputs,
+                                          const ForwardOptions& options);
 
 }  // namespace dc::pipeline
