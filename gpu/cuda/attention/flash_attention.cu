@@ -1,8 +1,10 @@
 // Launchers of dense softmax attention: validation and path selection.
+#include <cstdint>
 #include <string>
 
 #include "gpu/cuda/attention/attention_rows_kernel.cuh"
 #include "gpu/cuda/attention/flash_attention.h"
+#include "gpu/cuda/attention/flash_attention_instances.h"
 #include "gpu/cuda/common/convert.cuh"
 #include "gpu/cuda/common/status.h"
 
@@ -30,6 +32,26 @@ std::string launch_rows(const AttentionParams& p) {
   });
 }
 
+bool aligned_operand(const void* ptr, const TokenMajorStrides& s) {
+  return reinterpret_cast<uintptr_t>(ptr) % 16 == 0 && s.batch % 8 == 0 && s.token % 8 == 0 && s.head % 8 == 0;
+}
+
+// The tensor-core kernel: 16-bit types, head dim a multiple of 8, every row 16-byte aligned (cp.async).
+bool tensor_core_path(const AttentionParams& p) {
+  return (p.dtype == DataType::kBF16 || p.dtype == DataType::kF16) && p.head_dim % 8 == 0 &&
+         aligned_operand(p.q, p.q_strides) && aligned_operand(p.k, p.k_strides) && aligned_operand(p.v, p.v_strides);
+}
+
+std::string launch_tensor_core(const AttentionParams& p) {
+  namespace fi = flash_instances;
+  if (p.head_dim <= 32) return fi::hdim32(p);
+  if (p.head_dim <= 64) return fi::hdim64(p);
+  if (p.head_dim <= 96) return fi::hdim96(p);
+  if (p.head_dim <= 128) return fi::hdim128(p);
+  if (p.head_dim <= 192) return fi::hdim192(p);
+  return fi::hdim256(p);
+}
+
 }  // namespace
 
 bool flash_attention_can_run(const AttentionParams& p, std::string* why) {
@@ -49,7 +71,7 @@ std::string flash_attention(const AttentionParams& p) {
   if (!flash_attention_can_run(p, &why)) return why;
   if (p.causal && p.q_len != p.kv_len) return "attention: causal masking needs q_len == kv_len";
   if (p.batch * p.heads * p.q_len == 0) return {};
-  return launch_rows(p);
+  return tensor_core_path(p) ? launch_tensor_core(p) : launch_rows(p);
 }
 
 }  // namespace dc::gpu

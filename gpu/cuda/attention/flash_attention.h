@@ -7,10 +7,13 @@
 // and a u8 key mask [B, Lk] (0 = ignored). A query with no attendable key
 // (or only -inf scores) gets a zero output.
 //
-// Paths: bf16/f16 with D a multiple of 8 up to 256 run the tensor-core kernel
-// (mma.sync m16n8k16, FA2 tiling, D = 64 and 128 specialized); probabilities
-// are rounded to the input type before the P·V product, as flash attention
-// does. f32 and other D use a warp-per-query-row kernel (probabilities in f32).
+// Paths: bf16/f16 with D a multiple of 8 up to 256, 16-byte aligned operands
+// and strides that are multiples of 8 elements run the tensor-core kernel
+// (flash_attention_kernel.cuh: mma.sync m16n8k16, FA2 tiling; D = 64 and 128
+// specialized, other D in zero-padded buckets of 32, 96, 192, 256);
+// probabilities are rounded to the input type before the P·V product, as flash
+// attention does. f32 and everything else use a warp-per-query-row kernel
+// (attention_rows_kernel.cuh, probabilities in f32).
 //
 //   gpu::AttentionParams a;
 //   a.out = o; a.q = q; a.k = k; a.v = v; a.dtype = gpu::DataType::kBF16;
