@@ -47,7 +47,13 @@ Command add_forward_command(CLI::App& app) {
       "forward",
       "Run one model component (diffusers component folder) on named input tensors and write named f32 outputs.\n"
       "  AutoencoderDC: input 'sample' [N,3,H,W] in [-1,1] -> output 'latent' (unscaled);\n"
-      "                 input 'latent' [N,C,h,w] -> output 'sample'.");
+      "                 input 'latent' [N,C,h,w] -> output 'sample'.\n"
+      "  FluxTransformer2DModel: 'hidden_states' [B,L,C], 'encoder_hidden_states' [B,T,Cj],\n"
+      "                 'pooled_projections' [B,Cp], 'timestep' [B] (as the diffusers module takes it),\n"
+      "                 'img_ids' [L,3], 'txt_ids' [T,3], optional 'guidance' [B] -> 'sample'.\n"
+      "  CLIPTextModel: 'input_ids' int64 [B,L], optional 'attention_mask' -> 'last_hidden_state',\n"
+      "                 'pooler_output', 'penultimate_hidden_state'.\n"
+      "  T5EncoderModel: 'input_ids' int64 [B,L], optional 'attention_mask' -> 'last_hidden_state'.");
   cmd->add_option("MODEL_DIR", args->model_dir, "component folder (config.json + safetensors)")->required();
   cmd->add_option("INPUTS", args->inputs, "input tensors (.safetensors)")->required();
   cmd->add_option("OUTPUTS", args->outputs, "where to write the f32 outputs (.safetensors)")->required();

@@ -3,6 +3,11 @@
 //
 //   AutoencoderDC: input "sample" [N,3,H,W] -> output "latent" (encode(x).latent, unscaled)
 //                  input "latent" [N,C,h,w] -> output "sample" (decode(z).sample)
+//   FluxTransformer2DModel: "hidden_states", "encoder_hidden_states", "pooled_projections",
+//                  "timestep", "img_ids", "txt_ids", optional "guidance" -> "sample"
+//   CLIPTextModel: "input_ids" (int64), optional "attention_mask" -> "last_hidden_state",
+//                  "pooler_output", "penultimate_hidden_state"
+//   T5EncoderModel: "input_ids", optional "attention_mask" -> "last_hidden_state"
 //
 // Unknown component classes, missing or misshaped inputs are Errors
 // (kNotSupported / kInvalidArgument) with a message naming the input.
