@@ -10,30 +10,15 @@
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
 #include "core/ops/reduce.h"
+#include "tests/cli/dcgen_runner.h"
 #include "tests/common/test_util.h"
 
 namespace dc {
 namespace {
 
-struct CliRun {
-  int exit_code;
-  std::string output;  // stdout + stderr
-};
-
-CliRun dcgen(const std::string& args) {
-  const std::string cmd = std::string(DCGEN_PATH) + " " + args + " 2>&1";
-  CliRun r{-1, {}};
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) r.output.append(buf.data(), n);
-  const int status = pclose(pipe);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
-
-std::string q(const std::filesystem::path& p) { return "'" + p.string() + "'"; }
+using test::CliRun;
+using test::dcgen;
+using test::q;
 
 const std::filesystem::path kData = test::data_dir() / "text_encoders";
 const std::filesystem::path kClip = kData / "clip_quick_gelu_legacy_eos";

@@ -9,6 +9,7 @@
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
 #include "core/ops/reduce.h"
+#include "tests/cli/dcgen_runner.h"
 #include "tests/common/test_util.h"
 #ifdef DC_HAVE_OIIO
 #include "core/io/image/image_file.h"
@@ -18,15 +19,9 @@ namespace dc {
 namespace {
 
 int dcgen_exit(const std::string& args, std::string* output = nullptr) {
-  const std::string cmd = std::string(DCGEN_PATH) + " " + args + " 2>&1";
-  FILE* pipe = popen(cmd.c_str(), "r");
-  std::array<char, 4096> buf;
-  size_t n;
-  std::string out;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  if (output) *output = out;
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  const test::CliRun r = test::dcgen(args);
+  if (output) *output = r.output;
+  return r.exit_code;
 }
 
 #ifdef DC_HAVE_OIIO
