@@ -45,6 +45,17 @@ Result<Tensor> read_image(const std::filesystem::path& path) {
   return out;
 }
 
+Result<ImageMetadata> read_image_metadata(const std::filesystem::path& path) {
+  auto in = OIIO::ImageInput::open(path.string());
+  if (!in) return Error::io(path.string() + ": cannot open image (" + OIIO::geterror() + ")");
+  ImageMetadata meta;
+  for (const OIIO::ParamValue& p : in->spec().extra_attribs) {
+    if (p.type() == OIIO::TypeDesc::STRING) meta[p.name().string()] = p.get_string();
+  }
+  in->close();
+  return meta;
+}
+
 Status write_image(const std::filesystem::path& path, const Tensor& sample, const ImageMetadata& metadata) {
   if (sample.dim() != 4 || sample.size(0) != 1 || sample.size(1) != 3) {
     return Error::invalid_argument("write_image: expected [1, 3, H, W], got " + sample.describe());

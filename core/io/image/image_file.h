@@ -21,6 +21,9 @@ using ImageMetadata = std::map<std::string, std::string>;
 // float formats taken as [0, 1] display values; then v·2 − 1.
 Result<Tensor> read_image(const std::filesystem::path& path);
 
+// The text attributes stored with an image (PNG tEXt/iTXt chunks, EXR/TIFF string attributes).
+Result<ImageMetadata> read_image_metadata(const std::filesystem::path& path);
+
 // sample: [1, 3, H, W] (any float dtype/device) in [-1, 1]; clamped to [0, 1].
 // PNG → 8-bit, TIFF → 16-bit, EXR → half float; chosen by extension.
 Status write_image(const std::filesystem::path& path, const Tensor& sample, const ImageMetadata& metadata = {});
