@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # On a machine with an NVIDIA GPU: build for its architecture, run the `gpu`-labelled
-# tests, then the device benchmarks (ours beside diffusers, same run).
+# tests, then the device benchmarks (ours beside diffusers, same run): DC_BENCHES="dcae attention flux".
 #   tests/run_gpu.sh [LOG_DIR]      (DC_CUDA_ARCHS, default 90a; DC_BUILD_DIR, default build-gpu)
 # Extra CMake arguments (e.g. a prefix holding carried dependencies) go in DC_CMAKE_ARGS.
 set -euo pipefail
@@ -17,7 +17,17 @@ ctest --test-dir "$build" -L gpu --output-on-failure --timeout 900 >"$logs/gpu_t
 grep -E "tests passed|tests failed|Failed|\*\*\*" "$logs/gpu_tests.log" | tail -15
 "$build/app/dcgen/dcgen" selftest --device cuda --dtype f32 | tee "$logs/selftest_cuda.log"
 "$build/app/dcgen/dcgen" selftest --device cuda --dtype bf16 | tee -a "$logs/selftest_cuda.log"
-if [ "${DC_SKIP_BENCH:-0}" != 1 ]; then
-  tests/bench/run_dcae_decode.sh "$build" "${DC_BENCH_SIZES:-1024,2048,4096}" | tee "$logs/bench_dcae_decode.log"
-fi
+# DC_BENCHES picks benchmarks (default: all); DC_SKIP_BENCH=1 runs none.
+benches="${DC_BENCHES:-dcae attention flux}"
+[ "${DC_SKIP_BENCH:-0}" = 1 ] && benches=""
+for bench in $benches; do
+  case "$bench" in
+    dcae) tests/bench/run_dcae_decode.sh "$build" "${DC_BENCH_SIZES:-1024,2048,4096}" | tee "$logs/bench_dcae_decode.log" ;;
+    attention)
+      { "$build/tests/bench/dc_bench_attention"; python3 tests/bench/bench_attention_torch.py; } 2>&1 |
+        tee "$logs/bench_attention.log" ;;
+    flux) tests/bench/run_flux_step.sh "$build" 2>&1 | tee "$logs/bench_flux_step.log" ;;
+    *) echo "unknown benchmark $bench" >&2 ;;
+  esac
+done
 [ "$gpu_ok" = 1 ]
