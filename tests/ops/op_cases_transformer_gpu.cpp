@@ -84,7 +84,10 @@ void add_attention_cases(std::vector<OpCase>& cases) {
   cases.push_back(attention_case("d=64 bias [B,1,Lq,Lk] + causal + mask", 2, 70, 70, 3, 64,
                                  {.causal = true, .bias = true, .key_mask = true}, {2, 1, 70, 70}));
   cases.push_back(attention_case("d=128 key bias [Lk] broadcast", 1, 40, 129, 2, 128, {.bias = true}, {129}));
+  cases.push_back(attention_case("d=64 causal L=300 (several query tiles)", 1, 300, 300, 2, 64, {.causal = true}));
   cases.push_back(attention_case("generic d=40 L=65", 1, 65, 65, 2, 40));
+  cases.push_back(attention_case("generic d=32 cross Lq=20 Lk=150", 2, 20, 150, 3, 32));
+  cases.push_back(attention_case("generic d=160 L=90", 1, 90, 90, 2, 160));
   cases.push_back(attention_case("generic d=256 L=70", 1, 70, 70, 2, 256));
   cases.push_back(attention_case("generic d=96 causal + mask", 1, 45, 45, 2, 96, {.causal = true, .key_mask = true}));
   cases.push_back(attention_case("row path d=20 (not a multiple of 8)", 2, 17, 23, 2, 20));
