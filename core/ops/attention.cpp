@@ -45,8 +45,21 @@ Tensor prepare_key_mask(const Tensor& mask, const Tensor& q, int64_t batch, int6
   DC_CHECK(d == DType::kBool || d == DType::kU8 || d == DType::kI8 || d == DType::kI16 || d == DType::kI32 ||
                d == DType::kI64,
            "attention: key_mask must be bool or integer (0 = padding), got " << mask.describe());
-  // Integer masks hold 0/1 (tokenizer attention masks); bool and u8 copy bit for bit.
-  return contiguous(cast(mask, DType::kU8).expand({batch, keys}));
+  Tensor u8;
+  if (d == DType::kU8) {
+    u8 = mask;
+  } else if (d == DType::kBool) {  // one byte, 0 or 1: the same bits as u8
+    const Tensor c = contiguous(mask);
+    u8 = Tensor::from_storage(c.storage(), c.shape(), DType::kU8, c.offset());
+  } else {
+    // Integer masks (tokenizer attention_mask, i64) become 0/1 bytes on the host;
+    // on CUDA that is a synchronizing round trip, so models should pass u8 or bool.
+    const std::vector<float> values = to_f32_vector(mask);
+    Tensor host = Tensor::empty(mask.shape(), DType::kU8);
+    for (size_t i = 0; i < values.size(); ++i) host.data<uint8_t>()[i] = values[i] != 0.0f;
+    u8 = to_device(host, mask.device());
+  }
+  return contiguous(u8.expand({batch, keys}));
 }
 
 }  // namespace

@@ -145,6 +145,16 @@ TEST(AttentionCpu, BroadcastBiasAndKeyMask) {
   const Tensor bias_full = ops::contiguous(bias.expand({2, 3, 7, 7}));
   const auto ref = naive_attention(t.q, t.k, t.v, 1.0, false, bias_full, mask);
   EXPECT_LE(rel_l2(to_f32_vector(out), ref), 1e-6);
+  // The same mask as u8 and bool gives the same result; a [1, Lk] mask broadcasts over the batch.
+  for (DType mask_dtype : {DType::kU8, DType::kBool}) {
+    const Tensor same = ops::attention(t.q, t.k, t.v, {.scale = 1.0f, .bias = bias, .key_mask = ops::cast(mask, mask_dtype)});
+    EXPECT_EQ(ops::max_abs_diff(same, out), 0.0);
+  }
+  const Tensor row1 = ops::contiguous(mask.slice(0, 1, 2));
+  const Tensor shared = ops::attention(t.q, t.k, t.v, {.key_mask = row1});
+  const auto ref_shared = naive_attention(t.q, t.k, t.v, 1.0 / std::sqrt(8.0), false, Tensor(),
+                                          ops::contiguous(row1.expand({2, 7})));
+  EXPECT_LE(rel_l2(to_f32_vector(shared), ref_shared), 1e-6);
 
   // A lower-rank bias [Lk] broadcasts over batch, heads and queries.
   const Tensor key_bias = ops::randn({7}, seed + 8);
