@@ -27,8 +27,9 @@ Tensor embedding(const Tensor& table, const Tensor& ids) {
   out_shape.push_back(dim);
   Tensor out = Tensor::empty(out_shape, table.dtype(), table.device());
   if (out.numel() == 0) return out;
-  const Tensor device_ids = ids.device() == table.device() ? contiguous(cast(ids, DType::kI64))
-                                                            : to_device(host_ids, table.device());
+  // The host copy is already i64 and contiguous (CUDA has no integer casts); reuse device ids when they are too.
+  const bool reuse = ids.device() == table.device() && ids.dtype() == DType::kI64;
+  const Tensor device_ids = reuse ? contiguous(ids) : to_device(host_ids, table.device());
   DC_OPS_DISPATCH(table.device(), embedding, out.view({host_ids.numel(), dim}), contiguous(table),
                   device_ids.view({host_ids.numel()}));
   return out;
