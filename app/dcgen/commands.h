@@ -20,5 +20,6 @@ Command add_encode_command(CLI::App& app);
 Command add_decode_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_selftest_command(CLI::App& app);
+Command add_generate_command(CLI::App& app);
 
 }  // namespace dcgen

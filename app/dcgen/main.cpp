@@ -6,12 +6,12 @@
 #include "app/dcgen/commands.h"
 
 int main(int argc, char** argv) {
-  CLI::App app{"dcgen: DC Studio's headless engine (DC-Gen / DC-AE models)", "dcgen"};
+  CLI::App app{"dcgen: DC Studio's headless engine (DC-Gen-FLUX text to image, DC-AE)", "dcgen"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "dcgen 0.1.0");
   const std::vector<dcgen::Command> commands = {
-      dcgen::add_forward_command(app), dcgen::add_encode_command(app), dcgen::add_decode_command(app),
-      dcgen::add_info_command(app),    dcgen::add_selftest_command(app),
+      dcgen::add_generate_command(app), dcgen::add_forward_command(app), dcgen::add_encode_command(app),
+      dcgen::add_decode_command(app),   dcgen::add_info_command(app),    dcgen::add_selftest_command(app),
   };
   try {
     app.parse(argc, argv);

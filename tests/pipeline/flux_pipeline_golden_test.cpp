@@ -1,0 +1,142 @@
+// The whole tiny DC-Gen-FLUX pipeline against the reference pipeline run on the
+// same folder and initial noise (tests/reference/make_flux_pipeline_golden.py):
+// CLIP + T5 tokenizers and encoders, the FLUX transformer on 1x1 DC-AE latents,
+// both sigma schedules, embedded guidance, true CFG, batches, DC-AE decode.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/io/safetensors/safetensors_file.h"
+#include "core/ops/copy.h"
+#include "core/pipeline/flux_pipeline.h"
+
+namespace dc::pipeline {
+namespace {
+
+const std::filesystem::path kData = std::filesystem::path(DC_TEST_DATA_DIR) / "flux_pipeline";
+
+// PSNR of two [-1, 1] images after clamping and mapping to [0, 1] (what an 8-bit file holds).
+double psnr(const Tensor& a, const Tensor& b) {
+  const Tensor x = ops::contiguous(ops::cast(a, DType::kF32)), y = ops::contiguous(ops::cast(b, DType::kF32));
+  double se = 0;
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    const double u = std::clamp(x.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
+    const double v = std::clamp(y.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
+    se += (u - v) * (u - v);
+  }
+  const double mse = se / static_cast<double>(x.numel());
+  return mse == 0 ? 200.0 : 10.0 * std::log10(1.0 / mse);
+}
+
+nlohmann::json cases() {
+  std::ifstream in(kData / "cases.json");
+  return nlohmann::json::parse(in)["cases"];
+}
+
+TextToImageRequest request_for(const nlohmann::json& c, const Tensor& noise) {
+  TextToImageRequest r;
+  r.prompt = c["prompt"];
+  r.negative_prompt = c.value("negative_prompt", "");
+  r.true_cfg_scale = c.value("true_cfg_scale", 1.0f);
+  r.guidance = c["guidance"];
+  r.steps = c["steps"];
+  r.width = c["width"];
+  r.height = c["height"];
+  r.batch = c["batch"];
+  r.shift = c["use_flux_2"].get<bool>() ? SigmaShift::kFlux2 : SigmaShift::kFlux;
+  r.initial_noise = noise;
+  return r;
+}
+
+TEST(FluxPipelineGolden, MatchesReferencePipelineInF32) {
+  auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  EXPECT_EQ((*pipe)->info().vae_class, "AutoencoderDC");
+  EXPECT_EQ((*pipe)->info().patch, 1);
+  int checked = 0;
+  const nlohmann::json all = cases();
+  for (const auto& [name, c] : all.items()) {
+    auto file = SafetensorsFile::open(kData / (name + ".safetensors"));
+    ASSERT_TRUE(file) << file.error().to_string();
+    const Tensor noise = *(*file)->tensor("noise"), expected = *(*file)->tensor("image");
+    int steps_seen = 0;
+    GenerationEvents events;
+    events.on_progress = [&](const GenerationProgress& p) {
+      if (p.phase == GenerationPhase::kDenoising) steps_seen = p.step;
+    };
+    auto result = (*pipe)->generate(request_for(c, noise), events);
+    ASSERT_TRUE(result) << name << ": " << result.error().to_string();
+    ASSERT_EQ(result->images.shape(), expected.shape()) << name;
+    EXPECT_EQ(steps_seen, c["steps"].get<int>()) << name;
+    const double db = psnr(result->images, expected);
+    EXPECT_GE(db, 40.0) << name;
+    std::printf("%s: PSNR %.1f dB\n", name.c_str(), db);
+    ++checked;
+  }
+  EXPECT_EQ(checked, 3);
+}
+
+TEST(FluxPipelineGolden, CancelsBetweenSteps) {
+  auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe);
+  TextToImageRequest r;
+  r.prompt = "a red circle";
+  r.steps = 5;
+  r.width = r.height = 32;
+  GenerationEvents events;
+  events.on_progress = [&](const GenerationProgress& p) {
+    if (p.phase == GenerationPhase::kDenoising && p.step == 2) events.cancel.cancel();
+  };
+  auto result = (*pipe)->generate(r, events);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kCancelled);
+}
+
+TEST(FluxPipelineGolden, RejectsBadRequests) {
+  auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe);
+  TextToImageRequest r;
+  r.prompt = "x";
+  r.width = 30;  // not a multiple of the VAE's 4
+  r.height = 32;
+  auto bad_size = (*pipe)->generate(r);
+  ASSERT_FALSE(bad_size);
+  EXPECT_NE(bad_size.error().message().find("multiples of 4"), std::string::npos) << bad_size.error().message();
+  r.width = 32;
+  r.steps = 0;
+  EXPECT_FALSE((*pipe)->generate(r));
+  r.steps = 2;
+  r.initial_noise = Tensor::from_vector(std::vector<float>(8, 0.0f), {1, 8, 1, 1});
+  auto bad_noise = (*pipe)->generate(r);
+  ASSERT_FALSE(bad_noise);
+  EXPECT_NE(bad_noise.error().message().find("initial noise"), std::string::npos);
+}
+
+TEST(FluxPipelineGolden, SameSeedSameImage) {
+  auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe);
+  TextToImageRequest r;
+  r.prompt = "a blue ring";
+  r.steps = 2;
+  r.width = r.height = 32;
+  r.seed = 7;
+  r.batch = 2;
+  auto a = (*pipe)->generate(r);
+  ASSERT_TRUE(a) << a.error().to_string();
+  // Image k of a batch is the image of seed + k alone.
+  r.batch = 1;
+  r.seed = 8;
+  auto b = (*pipe)->generate(r);
+  ASSERT_TRUE(b);
+  EXPECT_GT(psnr(a->images.slice(0, 1, 2), b->images), 100.0);
+  const Tensor first = ops::contiguous(a->images.slice(0, 0, 1));
+  double max_diff = 0;  // a different seed is a different picture
+  for (int64_t i = 0; i < first.numel(); ++i)
+    max_diff = std::max(max_diff, double(std::abs(first.data<float>()[i] - b->images.data<float>()[i])));
+  EXPECT_GT(max_diff, 1e-3);
+}
+
+}  // namespace
+}  // namespace dc::pipeline
