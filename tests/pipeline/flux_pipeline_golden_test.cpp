@@ -5,50 +5,19 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/ops/copy.h"
 #include "core/pipeline/flux_pipeline.h"
+#include "tests/pipeline/flux_pipeline_test_support.h"
 
 namespace dc::pipeline {
 namespace {
 
-const std::filesystem::path kData = std::filesystem::path(DC_TEST_DATA_DIR) / "flux_pipeline";
-
-// PSNR of two [-1, 1] images after clamping and mapping to [0, 1] (what an 8-bit file holds).
-double psnr(const Tensor& a, const Tensor& b) {
-  const Tensor x = ops::contiguous(ops::cast(a, DType::kF32)), y = ops::contiguous(ops::cast(b, DType::kF32));
-  double se = 0;
-  for (int64_t i = 0; i < x.numel(); ++i) {
-    const double u = std::clamp(x.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
-    const double v = std::clamp(y.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
-    se += (u - v) * (u - v);
-  }
-  const double mse = se / static_cast<double>(x.numel());
-  return mse == 0 ? 200.0 : 10.0 * std::log10(1.0 / mse);
-}
-
-nlohmann::json cases() {
-  std::ifstream in(kData / "cases.json");
-  return nlohmann::json::parse(in)["cases"];
-}
-
-TextToImageRequest request_for(const nlohmann::json& c, const Tensor& noise) {
-  TextToImageRequest r;
-  r.prompt = c["prompt"];
-  r.negative_prompt = c.value("negative_prompt", "");
-  r.true_cfg_scale = c.value("true_cfg_scale", 1.0f);
-  r.guidance = c["guidance"];
-  r.steps = c["steps"];
-  r.width = c["width"];
-  r.height = c["height"];
-  r.batch = c["batch"];
-  r.shift = c["use_flux_2"].get<bool>() ? SigmaShift::kFlux2 : SigmaShift::kFlux;
-  r.initial_noise = noise;
-  return r;
-}
+using test::golden_cases;
+using test::psnr;
+using test::request_for;
+const std::filesystem::path kData = test::pipeline_data();
 
 TEST(FluxPipelineGolden, MatchesReferencePipelineInF32) {
   auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
@@ -56,7 +25,7 @@ TEST(FluxPipelineGolden, MatchesReferencePipelineInF32) {
   EXPECT_EQ((*pipe)->info().vae_class, "AutoencoderDC");
   EXPECT_EQ((*pipe)->info().patch, 1);
   int checked = 0;
-  const nlohmann::json all = cases();
+  const nlohmann::json all = golden_cases();
   for (const auto& [name, c] : all.items()) {
     auto file = SafetensorsFile::open(kData / (name + ".safetensors"));
     ASSERT_TRUE(file) << file.error().to_string();

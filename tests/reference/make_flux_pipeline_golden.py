@@ -18,6 +18,7 @@ shift with sigma' = r*s / (1 + (r - 1)*s), r = sqrt(tokens * channels / 4096). E
     /work/venv-ref/bin/python tests/reference/make_flux_pipeline_golden.py
 Needs tests/data/tokenizers/flux_tiny (tests/reference/make_tokenizer_goldens.py).
 """
+import copy
 import json
 import math
 import shutil
@@ -165,6 +166,13 @@ def build_folder():
     return DCGenFluxReference(scheduler, vae, clip, tok, t5, tok2, transformer)
 
 
+def psnr(a, b):
+    """PSNR of two [-1, 1] images clamped and mapped to [0, 1], as the C++ tests compute it."""
+    x, y = (a.clamp(-1, 1) * 0.5 + 0.5).double(), (b.clamp(-1, 1) * 0.5 + 0.5).double()
+    mse = float(((x - y) ** 2).mean())
+    return 200.0 if mse == 0 else 10 * math.log10(1.0 / mse)
+
+
 @torch.no_grad()
 def run_case(pipe, name, case):
     channels = pipe.transformer.config.in_channels
@@ -181,11 +189,23 @@ def run_case(pipe, name, case):
     packed = out.images  # [B, h*w, C]
     latents = packed.reshape(case["batch"], h, w, channels).permute(0, 3, 1, 2)
     image = pipe.vae.decode(latents / pipe.vae.config.scaling_factor).sample
-    save_file({"noise": noise.contiguous(), "latents": latents.contiguous(), "image": image.float().contiguous()},
-              OUT / f"{name}.safetensors")
     sigmas = pipe.scheduler.sigmas.tolist()
+    # The same run in bf16 (on a copy: casting back would leave bf16-rounded f32 weights):
+    # how far the reference itself moves at bf16 bounds what ours may.
+    pipe16 = copy.deepcopy(pipe).to(torch.bfloat16)
+    if case["use_flux_2"]:
+        pipe16.scheduler.set_timesteps = types.MethodType(flux2_set_timesteps(r), pipe16.scheduler)
+    out16 = pipe16(prompt=case["prompt"], negative_prompt=case.get("negative_prompt"),
+                 true_cfg_scale=case.get("true_cfg_scale", 1.0), height=case["height"], width=case["width"],
+                 num_inference_steps=case["steps"], guidance_scale=case["guidance"],
+                 num_images_per_prompt=case["batch"], latents=noise, output_type="latent", max_sequence_length=512)
+    lat16 = out16.images.reshape(case["batch"], h, w, channels).permute(0, 3, 1, 2)
+    image16 = pipe16.vae.decode(lat16 / pipe16.vae.config.scaling_factor).sample.float()
+    save_file({"noise": noise.contiguous(), "latents": latents.contiguous(), "image": image.float().contiguous(),
+               "image_bf16": image16.contiguous()}, OUT / f"{name}.safetensors")
     return dict(case, sigmas=sigmas, image_shape=list(image.shape),
-                image_range=[float(image.min()), float(image.max())])
+                image_range=[float(image.min()), float(image.max())],
+                reference_bf16_psnr=psnr(image16, image))
 
 
 def main():

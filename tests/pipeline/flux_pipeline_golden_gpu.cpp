@@ -1,0 +1,36 @@
+// The tiny DC-Gen-FLUX pipeline on CUDA: f32 against the reference pipeline's
+// f32 images (PSNR ≥ 40 dB), bf16 within twice the reference's own bf16 error
+// (PSNR ≥ its bf16-vs-f32 PSNR − 6 dB, recorded in cases.json).
+#include <gtest/gtest.h>
+
+#include "core/io/safetensors/safetensors_file.h"
+#include "core/pipeline/flux_pipeline.h"
+#include "core/tensor/cuda_context.h"
+#include "tests/pipeline/flux_pipeline_test_support.h"
+
+namespace dc::pipeline {
+namespace {
+
+void run_cases(DType dtype) {
+  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), dtype, 0});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  const nlohmann::json cases = test::golden_cases();
+  for (const auto& [name, c] : cases.items()) {
+    auto file = SafetensorsFile::open(test::pipeline_data() / (name + ".safetensors"));
+    ASSERT_TRUE(file);
+    const Tensor noise = *(*file)->tensor("noise"), expected = *(*file)->tensor("image");
+    auto result = (*pipe)->generate(test::request_for(c, noise));
+    ASSERT_TRUE(result) << name << ": " << result.error().to_string();
+    const double db = test::psnr(result->images, expected);
+    const double bound = dtype == DType::kF32 ? 40.0 : c["reference_bf16_psnr"].get<double>() - 6.0;
+    EXPECT_GE(db, bound) << name;
+    std::printf("%s %s: PSNR %.1f dB (bound %.1f), peak %.1f MiB\n", name.c_str(),
+                std::string(dtype_name(dtype)).c_str(), db, bound, result->peak_device_bytes / 1048576.0);
+  }
+}
+
+TEST(FluxPipelineGoldenCuda, F32MatchesReferencePipeline) { run_cases(DType::kF32); }
+TEST(FluxPipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) { run_cases(DType::kBF16); }
+
+}  // namespace
+}  // namespace dc::pipeline
