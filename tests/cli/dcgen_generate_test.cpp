@@ -1,7 +1,13 @@
 // `dcgen generate` on the tiny DC-Gen-FLUX pipeline folder (tests/data/flux_pipeline).
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <chrono>
+#include <fstream>
 #include <nlohmann/json.hpp>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
 
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
@@ -98,6 +104,49 @@ TEST(DcgenGenerate, BadRequestsExitWithCode2AndWriteNothing) {
   EXPECT_EQ(dcgen(kBase + "--prompt x --vram-budget lots --out " + q(out)).exit_code, 2);
   EXPECT_EQ(dcgen("generate --model " + q(tmp.path()) + " --prompt x --out " + q(out)).exit_code, 2);
   EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+}  // namespace
+}  // namespace dc
+
+namespace dc {
+namespace {
+
+TEST(DcgenGenerate, CtrlCCancelsCleanlyAndWritesNothing) {
+  test::TempDir tmp;
+  const auto out = tmp / "never.png";
+  const auto log = tmp / "log.txt";
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {  // the child becomes dcgen, its output going to the log
+    const std::string cmd = std::string("exec ") + DCGEN_PATH + " generate --model " + test::q(kPipe) +
+                            " --device cpu --steps 400 --width 32 --height 32 --prompt 'a slow job' --out " +
+                            test::q(out) + " >" + test::q(log) + " 2>&1";
+    execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  // Wait until denoising has started, then interrupt as a terminal's Ctrl-C would.
+  bool denoising = false;
+  for (int i = 0; i < 600 && !denoising && waitpid(pid, nullptr, WNOHANG) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::ifstream in(log);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    denoising = text.find("denoise") != std::string::npos;
+  }
+  if (!denoising) kill(pid, SIGKILL);
+  ASSERT_TRUE(denoising);
+  kill(pid, SIGINT);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 130);
+  std::ifstream in(log);
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("cancelled"), std::string::npos) << text;
+  EXPECT_FALSE(std::filesystem::exists(out));
+  for (const auto& entry : std::filesystem::directory_iterator(tmp.path())) {
+    EXPECT_EQ(entry.path().filename() == "log.txt", true) << "left behind: " << entry.path();
+  }
 }
 
 }  // namespace
