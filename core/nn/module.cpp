@@ -1,5 +1,6 @@
 #include "core/nn/module.h"
 
+#include "core/base/assert.h"
 #include "core/nn/tap.h"
 #include "core/ops/copy.h"
 
@@ -37,6 +38,24 @@ std::vector<std::string> Module::parameter_keys() const {
   std::vector<std::string> keys;
   for (const Parameter* p : parameters()) keys.push_back(p->key());
   return keys;
+}
+
+void Module::share_parameter(const Parameter& p, const Tensor& value) {
+  Parameter* own = find_parameter(p);
+  DC_CHECK(own, "share_parameter: '" << p.key() << "' is not in the subtree of '" << path() << "'");
+  DC_CHECK(value.shape() == own->value_.shape() && value.dtype() == own->value_.dtype() &&
+               value.device() == own->value_.device(),
+           "share_parameter: " << value.describe() << " cannot stand for '" << p.key() << "' "
+                               << own->value_.describe());
+  own->value_ = value;
+}
+
+Parameter* Module::find_parameter(const Parameter& p) {
+  for (Parameter* own : params_)
+    if (own == &p) return own;
+  for (Module* c : children_)
+    if (Parameter* found = c->find_parameter(p)) return found;
+  return nullptr;
 }
 
 void Module::tap(std::string_view name, const Tensor& t) const {

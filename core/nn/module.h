@@ -56,12 +56,17 @@ class Module {
  protected:
   // Called after this module's parameters are bound (e.g. fold BatchNorm statistics).
   virtual Status after_load(const LoadOptions&) { return {}; }
+  // For weight fusions built in after_load: re-points the bound parameter `p` of this
+  // subtree at `value` (same shape, dtype and device, holding the same numbers, e.g.
+  // rows of a matrix stacking several layers' weights), so the data is stored once.
+  void share_parameter(const Parameter& p, const Tensor& value);
   // Records `t` under path() + "." + name when a tap sink is installed (see tap.h).
   void tap(std::string_view name, const Tensor& t) const;
 
  private:
   friend class Parameter;
   void collect(std::vector<const Parameter*>& out) const;
+  Parameter* find_parameter(const Parameter& p);  // in this subtree, or null
 
   Module* parent_;
   std::string name_;

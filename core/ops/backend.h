@@ -75,7 +75,18 @@ enum class BinaryOp { kAdd, kSub, kMul };
   void layer_norm_modulate(const Tensor& out, const Tensor& x, const Tensor& scale, const Tensor& shift,  \
                            float eps);                                                                   \
   /* out, x contiguous [B,L,C]; y [B,L,C] unit stride on C; gate [B,C] unit stride on C */               \
-  void gated_residual(const Tensor& out, const Tensor& x, const Tensor& gate, const Tensor& y);
+  void gated_residual(const Tensor& out, const Tensor& x, const Tensor& gate, const Tensor& y);          \
+  /* fused_linear.h: out [..., N], x [..., K] each rows at one stride (detail::uniform_rows); */          \
+  /* w [N, K], bias [N] or undefined, as linear */                                                        \
+  void linear_rows(const Tensor& out, const Tensor& x, const Tensor& w, const Tensor& bias);             \
+  /* transformer_inplace.h: in place on x [B,L,H,D] strided (unit stride on D); weight [G, D], */        \
+  /* head h uses row h / (H / G); cos/sin f32 [L, D] contiguous or undefined (no rope) */                 \
+  void rms_norm_rope_inplace(const Tensor& x, const Tensor& weight, float eps, const Tensor& cos,        \
+                             const Tensor& sin);                                                        \
+  /* in place on x [..., C] whose rows sit at one stride (detail::uniform_rows) */                        \
+  void activation_inplace(const Tensor& x, Activation act);                                             \
+  /* timestep.h: out [B, C] in the rounding dtype; values f32 [B] or [1] contiguous */                    \
+  void timestep_embedding(const Tensor& out, const Tensor& values, float scale);
 
 namespace cpu {
 DC_OPS_BACKEND_DECLS

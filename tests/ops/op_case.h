@@ -92,5 +92,6 @@ void add_dense_cases(std::vector<OpCase>& cases);      // gemm, conv, linear att
 void add_spatial_cases(std::vector<OpCase>& cases);    // norms, resample
 void add_channels_last_cases(std::vector<OpCase>& cases);  // channels-last inputs and fused epilogues
 void add_transformer_cases(std::vector<OpCase>& cases);  // attention, embedding, rope, modulation
+void add_flux_fusion_cases(std::vector<OpCase>& cases);   // linear_into, in-place transformer ops, timestep features
 
 }  // namespace dc::test

@@ -44,6 +44,7 @@ std::vector<OpCase> all_op_cases() {
   add_spatial_cases(cases);
   add_channels_last_cases(cases);
   add_transformer_cases(cases);
+  add_flux_fusion_cases(cases);
   return cases;
 }
 

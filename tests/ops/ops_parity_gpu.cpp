@@ -145,7 +145,8 @@ TEST(OpsRegistry, CoversEveryBackendFunction) {
                             "channel_affine", "pixel_shuffle", "pixel_unshuffle", "upsample_nearest2d",
                             "channel_group_mean", "repeat_interleave_channels", "add_shuffled_shortcut",
                             "relu_linear_attention", "random", "attention", "embedding", "rms_norm_rope",
-                            "layer_norm_modulate", "gated_residual"};
+                            "layer_norm_modulate", "gated_residual", "linear_rows", "rms_norm_rope_inplace",
+                            "activation_inplace", "timestep_embedding"};
   const std::vector<OpCase> cases = all_op_cases();
   for (const char* op : required) {
     bool found = false;

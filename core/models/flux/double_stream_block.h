@@ -1,10 +1,12 @@
 // FluxTransformerBlock (diffusers transformer_flux.py): the double-stream MMDiT
 // block. Image and text streams keep separate weights (norm1 / norm1_context,
-// ff / ff_context, ...) and meet in one joint attention.
+// ff / ff_context, ...) and meet in one joint attention. The block updates both
+// residual streams in place (they are the image and text rows of the model's
+// joint [B, T+L, C] buffer), so nothing is concatenated before the single blocks.
 #pragma once
 
 #include <string>
-#include <utility>
+#include <vector>
 
 #include "core/models/flux/ada_norm.h"
 #include "core/models/flux/attention.h"
@@ -25,9 +27,13 @@ class FeedForward : public nn::Module {
 class DoubleStreamBlock : public nn::Module {
  public:
   DoubleStreamBlock(Module* parent, std::string name, const FluxConfig& c);
-  // img [B, L, C], txt [B, T, C], silu(temb) [B, C] -> {img, txt} (diffusers returns (txt, img)).
-  std::pair<Tensor, Tensor> forward(const Tensor& img, const Tensor& txt, const Tensor& silu_temb,
-                                    const FluxRope& rope) const;
+  // The adaLN linears in the order forward() takes their outputs: norm1, norm1_context.
+  std::vector<const AdaNormModulation*> modulations() const { return {&norm1_, &norm1_context_}; }
+  // img [B, L, C] and txt [B, T, C] (views, each sample contiguous) are updated in
+  // place; mod_img / mod_txt: this block's [B, 6C] slices of the model's batched
+  // modulation GEMM (norm1's and norm1_context's outputs).
+  void forward(const Tensor& img, const Tensor& txt, const Tensor& mod_img, const Tensor& mod_txt,
+               const FluxRope& rope) const;
 
  private:
   AdaNormModulation norm1_;          // "norm1" (AdaLayerNormZero)

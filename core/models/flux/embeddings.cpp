@@ -1,52 +1,8 @@
 #include "core/models/flux/embeddings.h"
 
-#include <cmath>
-
-#include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
 
 namespace dc::models::flux {
-namespace {
-
-float round_to(DType dtype, float v) {
-  switch (dtype) {
-    case DType::kBF16:
-      return bf16_to_f32(f32_to_bf16(v));
-    case DType::kF16:
-      return f16_to_f32(f32_to_f16(v));
-    default:
-      return v;
-  }
-}
-
-}  // namespace
-
-std::vector<float> scale_by_1000_in(DType dtype, const std::vector<float>& values) {
-  std::vector<float> out;
-  for (float v : values) out.push_back(round_to(dtype, round_to(dtype, v) * 1000.0f));
-  return out;
-}
-
-Tensor timestep_features(const std::vector<float>& values, int64_t channels, DType dtype, Device device) {
-  const int64_t half = channels / 2;
-  // Same f32 operation order as diffusers: exponent = (-ln(max_period) · i) / half.
-  const float neg_log_period = static_cast<float>(-std::log(10000.0));
-  std::vector<float> freqs(half);
-  for (int64_t i = 0; i < half; ++i) {
-    freqs[i] = std::exp((neg_log_period * static_cast<float>(i)) / static_cast<float>(half));
-  }
-  const int64_t b = static_cast<int64_t>(values.size());
-  Tensor out = ops::zeros({b, channels}, DType::kF32);  // zero pad for odd channels
-  float* o = out.data<float>();
-  for (int64_t r = 0; r < b; ++r) {
-    for (int64_t i = 0; i < half; ++i) {
-      const float arg = values[r] * freqs[i];
-      o[r * channels + i] = std::cos(arg);  // flip_sin_to_cos: cos first
-      o[r * channels + half + i] = std::sin(arg);
-    }
-  }
-  return ops::to_device(ops::cast(out, dtype), device);
-}
 
 MlpEmbedding::MlpEmbedding(Module* parent, std::string name, int64_t in_features, int64_t dim)
     : Module(parent, std::move(name)),

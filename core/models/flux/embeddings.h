@@ -1,7 +1,8 @@
 // FLUX conditioning embeddings, mirroring diffusers/models/embeddings.py:
-// Timesteps + TimestepEmbedding, PixArtAlphaTextProjection, and their sums
+// TimestepEmbedding, PixArtAlphaTextProjection, and their sums
 // CombinedTimestepTextProjEmbeddings / CombinedTimestepGuidanceTextProjEmbeddings
-// (the model's "time_text_embed").
+// (the model's "time_text_embed"). The sinusoidal Timesteps projection is
+// ops::timestep_embedding (core/ops/timestep.h), computed on the model's device.
 #pragma once
 
 #include <memory>
@@ -11,17 +12,6 @@
 #include "core/nn/linear.h"
 
 namespace dc::models::flux {
-
-// diffusers get_timestep_embedding(flip_sin_to_cos=True, downscale_freq_shift=0)
-// on the host in f32, as diffusers computes it: for t = values[b] and
-// freq_i = exp(-ln(10000) · i / (channels/2)), out[b] = [cos(t·freq), sin(t·freq)].
-// Returns [B, channels] in `dtype` on `device` (diffusers casts the f32 features to
-// the pooled projection's dtype before the MLP).
-Tensor timestep_features(const std::vector<float>& values, int64_t channels, DType dtype, Device device);
-
-// The module multiplies the timestep (and guidance) by 1000 in the compute dtype:
-// `timestep.to(hidden_states.dtype) * 1000`. In bf16 that rounds twice, e.g. 0.73 -> 732.
-std::vector<float> scale_by_1000_in(DType dtype, const std::vector<float>& values);
 
 // TimestepEmbedding: linear_1 -> SiLU -> linear_2 (also PixArtAlphaTextProjection
 // with act_fn="silu", which has the same keys and shape rule).
@@ -39,7 +29,7 @@ class MlpEmbedding : public nn::Module {
 class TimeTextEmbedding : public nn::Module {
  public:
   TimeTextEmbedding(Module* parent, std::string name, const FluxConfig& c);
-  // timestep/guidance: the features of timestep_features() [B, 256]; guidance
+  // timestep/guidance: the features of ops::timestep_embedding() [B, 256]; guidance
   // undefined when the model has no guidance embedder. pooled [B, Cp] -> temb [B, C].
   Tensor forward(const Tensor& timestep_proj, const Tensor& guidance_proj, const Tensor& pooled) const;
   bool has_guidance() const { return guidance_embedder_ != nullptr; }

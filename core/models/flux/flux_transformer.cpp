@@ -2,11 +2,14 @@
 
 #include <set>
 
+#include "core/base/assert.h"
 #include "core/base/log.h"
 #include "core/io/diffusers/component_folder.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
+#include "core/ops/fused_linear.h"
 #include "core/ops/modulation.h"
+#include "core/ops/timestep.h"
 
 namespace dc::models::flux {
 namespace {
@@ -45,7 +48,7 @@ Status check_per_sample(const Tensor& t, const std::string& name, int64_t batch)
 }  // namespace
 
 FluxTransformer::FluxTransformer(FluxConfig config)
-    : Module(nullptr, ""),
+    : FusingModule(nullptr, ""),
       config_(std::move(config)),
       time_text_embed_(this, "time_text_embed", config_),
       context_embedder_(this, "context_embedder", config_.joint_attention_dim, config_.inner_dim()),
@@ -139,11 +142,22 @@ Result<FluxRope> FluxTransformer::prepare_rope(const Tensor& img_ids, const Tens
   });
 }
 
-Tensor FluxTransformer::scaled_features(const Tensor& values, int64_t batch) const {
+Status FluxTransformer::after_load(const nn::LoadOptions&) {
+  return catch_errors([&] {
+    std::vector<const nn::Linear*> layers;
+    for (const auto& block : transformer_blocks_)
+      for (const AdaNormModulation* m : block->modulations()) layers.push_back(&m->linear());
+    for (const auto& block : single_transformer_blocks_)
+      for (const AdaNormModulation* m : block->modulations()) layers.push_back(&m->linear());
+    layers.push_back(&norm_out_.linear());
+    modulation_ = fuse_linears(layers);  // [ΣN, C], in the order forward() slices it
+  });
+}
+
+Tensor FluxTransformer::timestep_proj(const Tensor& values, int64_t batch) const {
   const Tensor& w = x_embedder_.weight();
-  std::vector<float> v = scale_by_1000_in(w.dtype(), ops::to_f32_vector(values));
-  if (v.size() == 1) v.assign(static_cast<size_t>(batch), v[0]);
-  return timestep_features(v, FluxConfig::kTimestepChannels, w.dtype(), w.device());  // [B, 256]
+  return ops::timestep_embedding(ops::to_device(values, w.device()), batch, FluxConfig::kTimestepChannels,
+                                 kTimestepScale, w.dtype());  // [B, 256]
 }
 
 Tensor FluxTransformer::forward(const FluxInputs& in) const {
@@ -151,28 +165,45 @@ Tensor FluxTransformer::forward(const FluxInputs& in) const {
   const Tensor& w = x_embedder_.weight();
   auto prepare = [&](const Tensor& t) { return ops::contiguous(ops::to_device(ops::cast(t, w.dtype()), w.device())); };
   const int64_t b = in.hidden_states.size(0), t = in.encoder_hidden_states.size(1), l = in.hidden_states.size(1);
+  const int64_t c = config_.inner_dim();
 
-  Tensor img = x_embedder_.forward(prepare(in.hidden_states));  // [B, L, C]
-  const Tensor temb = time_text_embed_.forward(scaled_features(in.timestep, b),
-                                               config_.guidance_embeds ? scaled_features(in.guidance, b) : Tensor(),
+  // The residual streams live in one [B, T+L, C] buffer, text first: the double
+  // blocks update its text and image rows in place, the single blocks all of it.
+  const Tensor joint = Tensor::empty({b, t + l, c}, w.dtype(), w.device());
+  const Tensor txt = joint.slice(1, 0, t);      // [B, T, C]
+  const Tensor img = joint.slice(1, t, t + l);  // [B, L, C]
+  ops::linear_into(img, prepare(in.hidden_states), x_embedder_.weight(), x_embedder_.bias());
+  ops::linear_into(txt, prepare(in.encoder_hidden_states), context_embedder_.weight(), context_embedder_.bias());
+
+  const Tensor temb = time_text_embed_.forward(timestep_proj(in.timestep, b),
+                                               config_.guidance_embeds ? timestep_proj(in.guidance, b) : Tensor(),
                                                prepare(in.pooled_projections));  // [B, C]
   tap("temb", temb);
-  // Every AdaLN linear (norm1, norm1_context, norm, norm_out) reads silu(temb): computed once.
-  const Tensor silu_temb = ops::activation(temb, ops::Activation::kSiLU);     // [B, C]
-  Tensor txt = context_embedder_.forward(prepare(in.encoder_hidden_states));  // [B, T, C]
+  // Every adaLN linear (norm1, norm1_context, norm, norm_out) reads silu(temb): one GEMM for all.
+  const Tensor mod = modulation_.forward(ops::activation(temb, ops::Activation::kSiLU));  // [B, ΣN]
+  int64_t mod_col = 0;
+  auto next_mod = [&](const AdaNormModulation& m) {
+    const Tensor slice = mod.slice(1, mod_col, mod_col + m.width());  // [B, chunks·C]
+    mod_col += m.width();
+    return slice;
+  };
 
   FluxRope local_rope;
   if (!in.rope) local_rope = prepare_rope(in.img_ids, in.txt_ids).value_or_throw();
   const FluxRope& rope = in.rope ? *in.rope : local_rope;
 
-  for (const auto& block : transformer_blocks_) std::tie(img, txt) = block->forward(img, txt, silu_temb, rope);
-  Tensor joint = ops::concat({txt, img}, 1);  // [B, T+L, C], text first
-  for (const auto& block : single_transformer_blocks_) joint = block->forward(joint, silu_temb, rope);
+  for (const auto& block : transformer_blocks_) {
+    const std::vector<const AdaNormModulation*> m = block->modulations();  // norm1, norm1_context
+    const Tensor mod_img = next_mod(*m[0]);
+    const Tensor mod_txt = next_mod(*m[1]);
+    block->forward(img, txt, mod_img, mod_txt, rope);
+  }
+  for (const auto& block : single_transformer_blocks_) block->forward(joint, next_mod(*block->modulations()[0]), rope);
 
   // AdaLayerNormContinuous chunk order: scale, shift.
-  const std::vector<Tensor> m = norm_out_.forward(silu_temb);                                      // 2 x [B, C]
-  const Tensor image_tokens = ops::contiguous(joint.slice(1, t, t + l));                           // [B, L, C]
-  const Tensor normed = ops::layer_norm_modulate(image_tokens, m[0], m[1], FluxConfig::kNormEps);  // [B, L, C]
+  const std::vector<Tensor> m = norm_out_.split(next_mod(norm_out_));                     // 2 x [B, C]
+  DC_ASSERT(mod_col == mod.size(1), "FluxTransformer: modulation columns " << mod_col << " of " << mod.size(1));
+  const Tensor normed = ops::layer_norm_modulate(img, m[0], m[1], FluxConfig::kNormEps);  // [B, L, C]
   tap("norm_out.hidden_states", normed);
   return proj_out_.forward(normed);  // [B, L, p²·out]
 }

@@ -10,6 +10,39 @@
 //     Tensor v = flux->forward({.hidden_states = latents, .encoder_hidden_states = t5, .pooled_projections = clip,
 //                               .timestep = sigma, .guidance = g, .rope = &rope});   // [B, L, out]
 //   }
+//
+// Fast path (same math as diffusers; see attention.h, single_stream_block.h):
+// after load, the q/k/v weights of each stream and block, each single block's
+// q/k/v + proj_mlp, and every adaLN linear of the model are stacked into fused
+// matrices (fused_weights.h; the nn::Linear members keep their checkpoint keys
+// and point into them). A step then runs one modulation GEMM for all blocks,
+// one QKV GEMM per stream per double block and one C -> 7C GEMM per single
+// block, with the residual streams updated in place in one [B, T+L, C] buffer.
+//
+// CUDA graphs. forward() never reads device memory on the host (the timestep
+// and guidance features are computed on the device, ops::timestep_embedding),
+// never synchronizes, and with the same input shapes allocates the same sizes
+// in the same order every step. To capture a step:
+//   1. Put every input on the model's device in the model's dtype, contiguous
+//      (hidden_states, encoder_hidden_states, pooled_projections; timestep and
+//      guidance as device tensors of any float dtype), in buffers that stay
+//      alive and at the same address; between replays write new values into
+//      them (e.g. the sigma) with stream-ordered copies.
+//   2. Pass `rope` from prepare_rope() (ids are then not read: without it,
+//      forward() copies ids to the host and uploads a table, which cannot be
+//      captured).
+//   3. Run one step uncaptured first, on the capturing stream: it warms the
+//      caching allocator (no cudaMalloc inside the capture) and cuBLASLt's
+//      algorithm cache.
+//   4. Capture forward() on a non-default stream made current with
+//      CudaStreamGuard, with no tap sink installed (taps copy to the host).
+//   5. Keep the captured output tensor alive. The caching allocator has no
+//      graph-private pool: after the capture, the blocks the graph writes are
+//      back in its free list, so a tensor allocated between replays may share
+//      memory with the graph's scratch. Anything that must survive a replay
+//      (latents, the scheduler's buffers) is allocated before the capture;
+//      tensors made between replays on the same stream must be dead before the
+//      next replay (stream order then makes the reuse safe).
 #pragma once
 
 #include <filesystem>
@@ -18,12 +51,14 @@
 #include "core/models/flux/ada_norm.h"
 #include "core/models/flux/double_stream_block.h"
 #include "core/models/flux/embeddings.h"
+#include "core/models/flux/fused_weights.h"
 #include "core/models/flux/single_stream_block.h"
 
 namespace dc::models::flux {
 
 // The arguments of FluxTransformer2DModel.forward. Float inputs are cast to the
-// model's dtype and device; ids may be float or integer on any device.
+// model's dtype and device (no copy when they already are); ids may be float
+// or integer on any device.
 struct FluxInputs {
   Tensor hidden_states;            // [B, L, in_channels] image tokens (1x1 DC-AE latents or 2x2-packed VAE latents)
   Tensor encoder_hidden_states;    // [B, T, joint_attention_dim] T5 embeddings
@@ -35,7 +70,7 @@ struct FluxInputs {
   const FluxRope* rope = nullptr;  // from prepare_rope(); img_ids/txt_ids are then not read
 };
 
-class FluxTransformer : public nn::Module {
+class FluxTransformer : public FusingModule {
  public:
   explicit FluxTransformer(FluxConfig config);
 
@@ -46,6 +81,7 @@ class FluxTransformer : public nn::Module {
 
   const FluxConfig& config() const { return config_; }
   // invalid_argument naming the input (shape, dtype, missing or unexpected guidance).
+  // Reads shapes only, except ids when no prepared rope is given.
   Status validate(const FluxInputs& inputs) const;
   // FluxPosEmbed for cat(txt_ids, img_ids), on the model's device; reuse it for
   // every step that has the same ids. Errors name the input.
@@ -54,10 +90,17 @@ class FluxTransformer : public nn::Module {
   // Throws ErrorException (invalid_argument) on inputs validate() rejects.
   Tensor forward(const FluxInputs& inputs) const;
 
+ protected:
+  // Stacks every adaLN linear (double blocks' norm1, norm1_context, single
+  // blocks' norm, norm_out, in forward order) into modulation_.
+  Status after_load(const nn::LoadOptions& options) override;
+
  private:
-  // The timestep (or guidance) projection: x1000 rounded in the compute dtype,
-  // then the sinusoidal features, [B, 256] (a [1] input broadcast to B rows).
-  Tensor scaled_features(const Tensor& values, int64_t batch) const;
+  // `timestep.to(dtype) * 1000` of FluxTransformer2DModel.forward.
+  static constexpr float kTimestepScale = 1000.0f;
+  // The timestep (or guidance) projection on the model's device: x1000 rounded in
+  // the compute dtype, then the sinusoidal features, [B, 256] ([1] broadcast to B).
+  Tensor timestep_proj(const Tensor& values, int64_t batch) const;
 
   FluxConfig config_;
   TimeTextEmbedding time_text_embed_;                            // "time_text_embed"
@@ -67,6 +110,7 @@ class FluxTransformer : public nn::Module {
   nn::ModuleList<SingleStreamBlock> single_transformer_blocks_;  // "single_transformer_blocks"
   AdaNormModulation norm_out_;                                   // "norm_out" (AdaLayerNormContinuous: scale, shift)
   nn::Linear proj_out_;                                          // "proj_out"
+  FusedLinear modulation_;                                       // [ΣN, C]: every adaLN linear, stacked
 };
 
 }  // namespace dc::models::flux
