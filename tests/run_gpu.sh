@@ -24,7 +24,10 @@ for bench in $benches; do
   case "$bench" in
     dcae) tests/bench/run_dcae_decode.sh "$build" "${DC_BENCH_SIZES:-1024,2048,4096}" | tee "$logs/bench_dcae_decode.log" ;;
     attention)
-      { "$build/tests/bench/dc_bench_attention"; python3 tests/bench/bench_attention_torch.py; } 2>&1 |
+      # Default dispatch (cuDNN SDPA for bf16/f16 when built with it), then our flash kernel alone.
+      { "$build/tests/bench/dc_bench_attention"; echo "# DC_ATTENTION_BACKEND=flash";
+        DC_ATTENTION_BACKEND=flash "$build/tests/bench/dc_bench_attention";
+        python3 tests/bench/bench_attention_torch.py; } 2>&1 |
         tee "$logs/bench_attention.log" ;;
     flux) tests/bench/run_flux_step.sh "$build" 2>&1 | tee "$logs/bench_flux_step.log" ;;
     *) echo "unknown benchmark $bench" >&2 ;;

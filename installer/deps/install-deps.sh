@@ -4,13 +4,16 @@
 #
 #   installer/deps/install-deps.sh          # engine, dcgen, tests
 #   installer/deps/install-deps.sh --ui     # also Qt 6, Vulkan, ImGui, FFmpeg (the desktop app)
+#
+# With a CUDA toolkit (nvcc), also pip and the cuDNN frontend headers in .deps/cudnn-frontend
+# (install-cudnn-frontend.sh; a failure there only warns).
 set -euo pipefail
 
 want_ui=0
 for arg in "$@"; do
   case "$arg" in
     --ui) want_ui=1 ;;
-    -h|--help) sed -n '2,7p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
     *) echo "install-deps.sh: unknown option '$arg'" >&2; exit 2 ;;
   esac
 done
@@ -28,6 +31,12 @@ packages=(
   libopenimageio-dev
   python3 python3-venv
 )
+have_cuda=0
+if [ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null 2>&1; then
+  have_cuda=1
+  # pip fetches the cuDNN frontend wheel below
+  python3 -m pip --version >/dev/null 2>&1 || packages+=(python3-pip)
+fi
 if [ "$want_ui" -eq 1 ]; then
   packages+=(
     qt6-base-dev qt6-base-dev-tools libvulkan-dev glslc glslang-tools spirv-tools
@@ -42,9 +51,12 @@ for p in "${packages[@]}"; do
 done
 if [ "${#missing[@]}" -eq 0 ]; then
   echo "install-deps.sh: all ${#packages[@]} packages already installed"
-  exit 0
+else
+  echo "install-deps.sh: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
-echo "install-deps.sh: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ "$have_cuda" -eq 1 ]; then
+  "$(dirname "$0")/install-cudnn-frontend.sh"
+fi

@@ -9,6 +9,8 @@
 // check: rel-L2 of 64 query rows of heads 0 and H-1 against the CPU reference on
 // the same rounded inputs (f32 compute); about 3e-3 is the rounding of a bf16 output.
 //
+// DC_ATTENTION_BACKEND=cudnn|flash picks the CUDA backend (core/ops/cuda/attention.cpp) for A/B runs.
+//
 //   dc_bench_attention [--iters 20] [--warmup 5] [--dtype bf16|f16|f32] [--only flux_1024,t5_xxl]
 #include <CLI/CLI.hpp>
 #include <algorithm>

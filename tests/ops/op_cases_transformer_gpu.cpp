@@ -26,6 +26,7 @@ struct AttentionExtras {
   float scale = 0.0f;
   bool bias = false;      // the input after q, k, v (or after the fused qkv): f32 bias
   bool key_mask = false;  // drawn from the run's seed (an input would be cast to f32 for the ratio check)
+  bool right_padding = false;  // key mask of padded prompts instead: batch b sees its first Lk·(B-b)/B keys
 };
 
 // u8 [B, Lk], about 80% ones, identical on both devices (drawn on the CPU, then moved).
@@ -35,6 +36,14 @@ Tensor draw_key_mask(int64_t batch, int64_t keys, const OpContext& ctx) {
   return ops::to_device(ops::cast(u, DType::kU8), ctx.device);
 }
 
+// u8 [B, Lk]: ones then zeros (the padding mask cuDNN SDPA takes as key lengths).
+Tensor right_padding_mask(int64_t batch, int64_t keys, const OpContext& ctx) {
+  Tensor m = Tensor::empty({batch, keys}, DType::kU8);
+  for (int64_t b = 0; b < batch; ++b)
+    for (int64_t j = 0; j < keys; ++j) m.data<uint8_t>()[b * keys + j] = j < keys * (batch - b) / batch;
+  return ops::to_device(m, ctx.device);
+}
+
 ops::AttentionOptions options_from(const Inputs& in, size_t next, const AttentionExtras& e, const Tensor& k,
                                    const OpContext& ctx) {
   ops::AttentionOptions o;
@@ -42,6 +51,7 @@ ops::AttentionOptions options_from(const Inputs& in, size_t next, const Attentio
   o.scale = e.scale;
   if (e.bias) o.bias = in[next];
   if (e.key_mask) o.key_mask = draw_key_mask(k.size(0), k.size(1), ctx);
+  if (e.right_padding) o.key_mask = right_padding_mask(k.size(0), k.size(1), ctx);
   return o;
 }
 
@@ -92,6 +102,13 @@ void add_attention_cases(std::vector<OpCase>& cases) {
   cases.push_back(attention_case("generic d=96 causal + mask", 1, 45, 45, 2, 96, {.causal = true, .key_mask = true}));
   cases.push_back(attention_case("row path d=20 (not a multiple of 8)", 2, 17, 23, 2, 20));
   cases.push_back(attention_case("single query and key d=64", 1, 1, 1, 1, 64));
+  // 16-byte aligned bias rows and right-padded keys: the bias and padding cuDNN SDPA takes.
+  cases.push_back(fused_attention_case("T5 d=64 L=64 scale 1, bias [1,H,L,L], right-padded keys", 2, 64, 4, 64,
+                                       {.scale = 1.0f, .bias = true, .right_padding = true}, {1, 4, 64, 64}));
+  cases.push_back(attention_case("cross d=64 Lq=33 Lk=80 right-padded keys", 2, 33, 80, 2, 64,
+                                 {.right_padding = true}));
+  cases.push_back(attention_case("d=64 bias [B,1,L,L] + causal L=96", 2, 96, 96, 3, 64, {.causal = true, .bias = true},
+                                 {2, 1, 96, 96}));
   // Padding everywhere in batch 0, and key 0 masked in batch 1 so causal row 0 has no key: zero rows.
   cases.push_back(reduction_case("attention", "fully masked rows (all-padding sample, causal row 0)",
                                  {{{2, 37, 2, 64}}, {{2, 37, 2, 64}}, {{2, 37, 2, 64}}},
