@@ -185,6 +185,11 @@ Result<std::vector<std::string>> ConfigReader::get_string_or_list_or(std::string
   return get_string_or_list(key, n);
 }
 
+Status ConfigReader::check_positive(std::string_view key, int64_t value) const {
+  if (value > 0) return {};
+  return Error::format(context_ + ": " + std::string(key) + " must be positive, got " + std::to_string(value));
+}
+
 Result<std::string> ConfigReader::class_name() const {
   if (has("_class_name")) return get_string("_class_name");
   // transformers configs name the class in "architectures": ["CLIPTextModel"].

@@ -66,6 +66,8 @@ class ConfigReader {
   Result<std::vector<std::string>> get_string_or_list_or(std::string_view key, size_t n,
                                                          std::string_view fallback) const;
 
+  // kFormat naming this file and `key` unless value > 0 (sizes parsed from the config).
+  Status check_positive(std::string_view key, int64_t value) const;
   Result<std::string> class_name() const;  // `_class_name`, or transformers' `architectures[0]`
   std::string diffusers_version() const;   // `_diffusers_version`, "" when absent
 

@@ -5,6 +5,7 @@
 #include "core/base/assert.h"
 
 #include "core/io/diffusers/component_folder.h"
+#include "core/models/checkpoint_source.h"
 #include "core/ops/copy.h"
 
 namespace dc::models::dcae {
@@ -21,12 +22,7 @@ Result<std::unique_ptr<AutoencoderDC>> AutoencoderDC::load(const std::filesystem
   }
   DC_TRY(DCAEConfig config, parse_dcae_config(component.config));
   auto model = std::make_unique<AutoencoderDC>(std::move(config));
-  const Checkpoint& weights = component.weights;
-  nn::WeightSource source{
-      .contains = [&](const std::string& key) { return weights.contains(key); },
-      .tensor = [&](const std::string& key) { return weights.tensor(key); },
-  };
-  Status loaded = model->Module::load(source, options);
+  Status loaded = model->Module::load(checkpoint_source(component.weights), options);
   if (!loaded) return std::move(loaded).error().with_context(folder.string());
   return model;
 }

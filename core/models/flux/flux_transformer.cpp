@@ -5,11 +5,13 @@
 #include "core/base/assert.h"
 #include "core/base/log.h"
 #include "core/io/diffusers/component_folder.h"
+#include "core/models/checkpoint_source.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/fused_linear.h"
 #include "core/ops/modulation.h"
 #include "core/ops/timestep.h"
+
 
 namespace dc::models::flux {
 namespace {
@@ -72,11 +74,7 @@ Result<std::unique_ptr<FluxTransformer>> FluxTransformer::load(const std::filesy
   DC_TRY(FluxConfig config, parse_flux_config(component.config));
   auto model = std::make_unique<FluxTransformer>(std::move(config));
   const Checkpoint& weights = component.weights;
-  nn::WeightSource source{
-      .contains = [&](const std::string& key) { return weights.contains(key); },
-      .tensor = [&](const std::string& key) { return weights.tensor(key); },
-  };
-  Status loaded = model->Module::load(source, options);
+  Status loaded = model->Module::load(checkpoint_source(weights), options);
   if (!loaded) return std::move(loaded).error().with_context(folder.string());
   const std::vector<std::string> keys = model->parameter_keys();
   const std::vector<std::string> unused = weights.unused(std::set<std::string>(keys.begin(), keys.end()));

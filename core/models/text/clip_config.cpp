@@ -5,15 +5,6 @@
 #include "core/io/diffusers/config_reader.h"
 
 namespace dc::models::text {
-namespace {
-
-Status check_positive(const ConfigReader& r, const char* key, int64_t value) {
-  if (value > 0) return {};
-  return Error::format(r.context() + ": " + key + " must be positive, got " + std::to_string(value));
-}
-
-}  // namespace
-
 Result<ClipTextConfig> parse_clip_text_config(const ConfigReader& r) {
   ClipTextConfig c;
   DC_TRY(c.vocab_size, r.get_int_or("vocab_size", c.vocab_size));
@@ -29,12 +20,12 @@ Result<ClipTextConfig> parse_clip_text_config(const ConfigReader& r) {
   if (!parsed) return Error::format(r.context() + ": hidden_act: " + parsed.error().message());
   c.hidden_act = *parsed;
 
-  DC_TRY_STATUS(check_positive(r, "vocab_size", c.vocab_size));
-  DC_TRY_STATUS(check_positive(r, "hidden_size", c.hidden_size));
-  DC_TRY_STATUS(check_positive(r, "intermediate_size", c.intermediate_size));
-  DC_TRY_STATUS(check_positive(r, "num_hidden_layers", c.num_hidden_layers));
-  DC_TRY_STATUS(check_positive(r, "num_attention_heads", c.num_attention_heads));
-  DC_TRY_STATUS(check_positive(r, "max_position_embeddings", c.max_position_embeddings));
+  DC_TRY_STATUS(r.check_positive("vocab_size", c.vocab_size));
+  DC_TRY_STATUS(r.check_positive("hidden_size", c.hidden_size));
+  DC_TRY_STATUS(r.check_positive("intermediate_size", c.intermediate_size));
+  DC_TRY_STATUS(r.check_positive("num_hidden_layers", c.num_hidden_layers));
+  DC_TRY_STATUS(r.check_positive("num_attention_heads", c.num_attention_heads));
+  DC_TRY_STATUS(r.check_positive("max_position_embeddings", c.max_position_embeddings));
   if (c.hidden_size % c.num_attention_heads != 0) {
     return Error::format(r.context() + ": hidden_size " + std::to_string(c.hidden_size) +
                          " is not a multiple of num_attention_heads " + std::to_string(c.num_attention_heads));

@@ -5,15 +5,6 @@
 #include "core/io/diffusers/config_reader.h"
 
 namespace dc::models::text {
-namespace {
-
-Status check_positive(const ConfigReader& r, const char* key, int64_t value) {
-  if (value > 0) return {};
-  return Error::format(r.context() + ": " + key + " must be positive, got " + std::to_string(value));
-}
-
-}  // namespace
-
 Result<T5Config> parse_t5_config(const ConfigReader& r) {
   T5Config c;
   DC_TRY(c.vocab_size, r.get_int_or("vocab_size", c.vocab_size));
@@ -36,7 +27,7 @@ Result<T5Config> parse_t5_config(const ConfigReader& r) {
       {"num_layers", c.num_layers},
       {"num_heads", c.num_heads},
       {"relative_attention_max_distance", c.relative_attention_max_distance}};
-  for (const auto& [key, value] : sizes) DC_TRY_STATUS(check_positive(r, key, value));
+  for (const auto& [key, value] : sizes) DC_TRY_STATUS(r.check_positive(key, value));
   if (c.relative_attention_num_buckets < 4) {
     // Bidirectional buckets: half per direction, half of those exact, so at least 4.
     return Error::format(r.context() + ": relative_attention_num_buckets must be at least 4, got " +

@@ -1,5 +1,7 @@
 #include "core/models/text/transformers_folder.h"
 
+#include "core/models/checkpoint_source.h"
+
 namespace dc::models::text {
 
 Result<ComponentFolder> open_transformers_folder(const std::filesystem::path& folder,
@@ -17,12 +19,7 @@ Result<ComponentFolder> open_transformers_folder(const std::filesystem::path& fo
 Status bind_weights(nn::Module& model, const ComponentFolder& component,
                     const std::function<std::string(const std::string&)>& checkpoint_key,
                     const nn::LoadOptions& options) {
-  const Checkpoint& weights = component.weights;
-  nn::WeightSource source{
-      .contains = [&](const std::string& key) { return weights.contains(checkpoint_key(key)); },
-      .tensor = [&](const std::string& key) { return weights.tensor(checkpoint_key(key)); },
-  };
-  Status loaded = model.load(source, options);
+  Status loaded = model.load(checkpoint_source(component.weights, checkpoint_key), options);
   if (!loaded) return std::move(loaded).error().with_context(component.dir.string());
   return {};
 }
