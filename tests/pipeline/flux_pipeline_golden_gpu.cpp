@@ -34,3 +34,30 @@ TEST(FluxPipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) { run_cases(D
 
 }  // namespace
 }  // namespace dc::pipeline
+
+namespace dc::pipeline {
+namespace {
+
+TEST(FluxPipelineBudgetCuda, ABudgetTooSmallForAStageIsAClearError) {
+  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), DType::kBF16, 4096});
+  ASSERT_FALSE(pipe);
+  EXPECT_EQ(pipe.error().code(), ErrorCode::kOutOfMemory);
+  EXPECT_NE(pipe.error().message().find("--vram-budget"), std::string::npos) << pipe.error().message();
+}
+
+TEST(FluxPipelineBudgetCuda, PeakStaysWithinTheBudget) {
+  const size_t budget = size_t{2} << 30;
+  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), DType::kBF16, budget});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  TextToImageRequest r;
+  r.prompt = "a green triangle";
+  r.width = r.height = 64;
+  r.steps = 2;
+  auto result = (*pipe)->generate(r);
+  ASSERT_TRUE(result) << result.error().to_string();
+  EXPECT_GT(result->peak_device_bytes, 0u);
+  EXPECT_LE(result->peak_device_bytes, budget);
+}
+
+}  // namespace
+}  // namespace dc::pipeline
