@@ -31,7 +31,7 @@ struct GenerateArgs {
   std::string model, prompt, prompt_2, negative, out, init_noise, vram_budget, shift = "auto";
   std::optional<double> cfg;
   std::optional<uint64_t> seed;
-  int steps = 20, batch = 1, width = 0, height = 0, preview_every = 0;
+  int steps = 20, batch = 1, width = 0, height = 0, preview_every = 0, max_sequence_length = 0;
   double guidance = 3.5;
   DeviceOptions device;
   bool device_given = false, dtype_given = false;
@@ -75,7 +75,7 @@ std::string parameters_text(const dc::pipeline::TextToImageRequest& r, uint64_t 
 }
 
 std::string parameters_json(const dc::pipeline::TextToImageRequest& r, uint64_t seed, const std::string& model,
-                            const std::string& schedule, const std::string& device) {
+                            const std::string& schedule, int max_sequence_length, const std::string& device) {
   nlohmann::json j = {{"generator", "DC Studio dcgen 0.1.0"},
                       {"model", model},
                       {"prompt", r.prompt},
@@ -89,7 +89,7 @@ std::string parameters_json(const dc::pipeline::TextToImageRequest& r, uint64_t 
                       {"seed", seed},
                       {"width", r.width},
                       {"height", r.height},
-                      {"max_sequence_length", r.max_sequence_length},
+                      {"max_sequence_length", max_sequence_length},
                       {"device", device}};
   return j.dump();
 }
@@ -130,6 +130,7 @@ int run_generate(GenerateArgs a) {
   r.batch = a.batch;
   r.seed = a.seed ? *a.seed : std::random_device{}() & 0xffffffffu;
   r.preview_every = a.preview_every;
+  r.max_sequence_length = a.max_sequence_length;
   if (a.shift == "flux") r.shift = SigmaShift::kFlux;
   else if (a.shift == "flux2") r.shift = SigmaShift::kFlux2;
   if (!a.init_noise.empty()) {
@@ -180,7 +181,8 @@ int run_generate(GenerateArgs a) {
       const std::string model = info.name;
       dc::ImageMetadata meta = {
           {"parameters", parameters_text(r, result->seeds[k], model, result->sigma_schedule)},
-          {"dcstudio", parameters_json(r, result->seeds[k], model, result->sigma_schedule, a.device.device)},
+          {"dcstudio", parameters_json(r, result->seeds[k], model, result->sigma_schedule, result->max_sequence_length,
+                                       a.device.device)},
           {"Software", "DC Studio dcgen 0.1.0"}};
       s = dc::write_image(path, image, meta);
 #endif
@@ -222,6 +224,8 @@ Command add_generate_command(CLI::App& app) {
       ->capture_default_str();
   c->add_option("--init-noise", args->init_noise, "Initial latent noise [batch, C, h, w] (safetensors, tensor 'noise')")
       ->check(CLI::ExistingFile);
+  c->add_option("--max-sequence-length", args->max_sequence_length, "T5 tokens (default: the tokenizer's, at most 512)")
+      ->check(CLI::Range(1, 512));
   c->add_option("--vram-budget", args->vram_budget, "GPU memory the job may use, e.g. 24G (default: free memory)");
   c->add_option_function<std::string>(
        "--device", [args](const std::string& d) { args->device.device = d; args->device_given = true; },

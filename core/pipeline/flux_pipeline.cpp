@@ -260,9 +260,13 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   if (!std::isfinite(r.guidance) || !std::isfinite(r.true_cfg_scale)) {
     return Error::invalid_argument("guidance and CFG scales must be finite numbers");
   }
-  if (r.max_sequence_length < 1 || r.max_sequence_length > 512) {
-    return Error::invalid_argument("max_sequence_length must be 1..512 (the T5 encoder's trained range)");
+  if (r.max_sequence_length < 0 || r.max_sequence_length > 512) {
+    return Error::invalid_argument("max_sequence_length must be 1..512 (the T5 encoder's trained range), or 0");
   }
+  const int64_t folder_length = t5_tokenizer->model_max_length();
+  const int max_sequence_length =
+      r.max_sequence_length > 0 ? r.max_sequence_length
+                                : static_cast<int>(folder_length > 0 ? std::min<int64_t>(folder_length, 512) : 512);
   const int64_t unit = info.vae_scale * info.patch;
   if (r.width < unit || r.height < unit || r.width > 16384 || r.height > 16384) {
     return Error::invalid_argument("width and height must be " + std::to_string(unit) + "..16384 pixels");
@@ -281,12 +285,13 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   if (options.device.is_cuda()) cuda_reset_peak_memory();
 
   TextToImageResult result;
+  result.max_sequence_length = max_sequence_length;
   // 1. Text.
   progress(GenerationPhase::kEncodingText, 0, do_cfg ? 2 : 1);
-  DC_TRY(PromptEmbeds cond, encode_prompt(r.prompt, r.prompt_2, r.max_sequence_length, events));
+  DC_TRY(PromptEmbeds cond, encode_prompt(r.prompt, r.prompt_2, max_sequence_length, events));
   PromptEmbeds uncond;
   if (do_cfg) {
-    DC_TRY(PromptEmbeds negative, encode_prompt(r.negative_prompt, {}, r.max_sequence_length, events));
+    DC_TRY(PromptEmbeds negative, encode_prompt(r.negative_prompt, {}, max_sequence_length, events));
     uncond = negative;
   }
   result.seconds_text = seconds_since(t0);

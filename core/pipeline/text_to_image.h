@@ -32,7 +32,9 @@ struct TextToImageRequest {
   int batch = 1;                // image k uses seed + k, so any image can be re-made alone
   uint64_t seed = 0;
   SigmaShift shift = SigmaShift::kAuto;
-  int max_sequence_length = 512;  // T5 tokens
+  // T5 tokens; 0: the tokenizer_2 folder's model_max_length capped at 512 (FLUX.1-dev and
+  // DC-Gen: 512) — FluxPipeline's default, and shorter for small models that declare it.
+  int max_sequence_length = 0;
   // Optional initial noise [batch, C, h, w] (f32), replacing the seeded draw:
   // how tests inject the reference pipeline's noise.
   Tensor initial_noise;
@@ -62,6 +64,7 @@ struct TextToImageResult {
   Tensor images;                // [batch, 3, H, W] f32 CPU in [-1, 1]
   std::vector<uint64_t> seeds;  // per image
   std::string sigma_schedule;   // "flux" or "flux2" (what kAuto chose)
+  int max_sequence_length = 0;  // the T5 length used
   double seconds_text = 0, seconds_denoise = 0, seconds_decode = 0;
   size_t peak_device_bytes = 0;  // CUDA runs: the allocator's peak over the job
 };
