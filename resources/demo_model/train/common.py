@@ -1,0 +1,137 @@
+"""Small helpers shared by the training stages: paths, seeding, the step log, a loss plot, schedules."""
+import csv
+import math
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image, ImageDraw
+
+TRAIN_DIR = Path(__file__).resolve().parent
+REPO = TRAIN_DIR.parents[2]
+REFERENCE_DIR = REPO / "tests" / "reference"
+if str(REFERENCE_DIR) not in sys.path:  # the reference pipeline and tokenizer builders live there
+    sys.path.insert(0, str(REFERENCE_DIR))
+
+
+def seed_everything(seed):
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
+def lr_at(step, total, peak, warmup):
+    """Linear warmup, then cosine decay to 10% of the peak."""
+    if step < warmup:
+        return peak * (step + 1) / warmup
+    progress = (step - warmup) / max(1, total - warmup)
+    return peak * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * min(1.0, progress))))
+
+
+def autocast(device):
+    """bf16 autocast on CUDA (the H100 run); plain f32 on the CPU (smoke runs)."""
+    if device.type == "cuda":
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return torch.autocast("cpu", enabled=False)
+
+
+class StepBudget:
+    """A wall-clock guard for one device call: after the first `probe` steps, if `steps` would take
+    longer than `minutes`, the run is cut to the steps that fit (the schedule follows the new count;
+    rerunning with that count as the nominal one repeats the run)."""
+
+    def __init__(self, steps, minutes, probe=50):
+        self.steps, self.nominal, self.minutes, self.probe = steps, steps, minutes, probe
+        self.start = time.time()
+        self.seconds_per_step = None
+
+    def update(self, step):
+        """Call after finishing `step` (0-based); returns the (possibly reduced) total step count."""
+        if step + 1 == min(self.probe, self.nominal):
+            self.seconds_per_step = (time.time() - self.start) / (step + 1)
+            projected = self.seconds_per_step * self.nominal / 60
+            note = ""
+            if self.minutes and projected > self.minutes:
+                self.steps = max(step + 1, int(self.minutes * 60 / self.seconds_per_step))
+                note = f"; over the {self.minutes} min guard: cut to {self.steps} steps"
+            print(f"first {step + 1} steps: {self.seconds_per_step:.3f} s/step -> {projected:.1f} min for "
+                  f"{self.nominal} steps{note}", flush=True)
+        return self.steps
+
+
+class StepLog:
+    """Appends (stage, step, loss, lr, seconds) rows to a CSV and prints every `every` steps."""
+
+    def __init__(self, path, stage, every):
+        self.path, self.stage, self.every = Path(path), stage, every
+        self.start = time.time()
+        self.rows = []
+        self._window = []
+
+    def add(self, step, loss, lr):
+        self._window.append(loss)
+        if (step + 1) % self.every == 0:
+            mean = float(np.mean(self._window))
+            self._window = []
+            elapsed = time.time() - self.start
+            self.rows.append((self.stage, step + 1, mean, lr, round(elapsed, 2)))
+            print(f"[{self.stage}] step {step + 1}: loss {mean:.5f} lr {lr:.2e} ({elapsed:.0f} s)", flush=True)
+
+    def write(self):
+        new = not self.path.exists()
+        with self.path.open("a", newline="") as f:
+            w = csv.writer(f)
+            if new:
+                w.writerow(("stage", "step", "loss", "lr", "seconds"))
+            w.writerows(self.rows)
+        return self.rows
+
+
+def plot_losses(csv_path, png_path):
+    """One log-scale loss panel per stage, drawn with PIL (no plotting library needed)."""
+    rows = list(csv.DictReader(Path(csv_path).open()))
+    stages = list(dict.fromkeys(r["stage"] for r in rows))
+    panel_w, panel_h, pad = 480, 300, 50
+    image = Image.new("RGB", (panel_w * len(stages), panel_h), "white")
+    draw = ImageDraw.Draw(image)
+    for i, stage in enumerate(stages):
+        pts = [(int(r["step"]), float(r["loss"])) for r in rows if r["stage"] == stage]
+        x0, y0, x1, y1 = i * panel_w + pad, 25, (i + 1) * panel_w - 15, panel_h - 35
+        draw.rectangle((x0, y0, x1, y1), outline="black")
+        logs = [math.log10(max(v, 1e-12)) for _, v in pts]
+        lo, hi = min(logs), max(logs)
+        hi = hi if hi > lo else lo + 1
+        smax = max(s for s, _ in pts)
+        xy = [(x0 + (x1 - x0) * s / smax, y1 - (y1 - y0) * (lv - lo) / (hi - lo)) for (s, _), lv in zip(pts, logs)]
+        if len(xy) > 1:
+            draw.line(xy, fill=(30, 80, 220), width=2)
+        draw.text((x0, 5), f"{stage} loss (log10 {lo:.2f} .. {hi:.2f})", fill="black")
+        draw.text((x0, y1 + 8), f"step 0 .. {smax}; last {pts[-1][1]:.4f}", fill="black")
+    image.save(png_path)
+
+
+def folder_bytes(folder):
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
+
+
+def pick_device(name):
+    if name == "cuda" and not torch.cuda.is_available():
+        raise SystemExit("--device cuda: no CUDA device")
+    return torch.device(name)
+
+
+def configure_determinism(deterministic):
+    """Seeded runs repeat exactly on the CPU; on CUDA `deterministic` also asks torch for
+    deterministic kernels (slower; warns where an op has none)."""
+    if deterministic:
+        os.environ.setdefault("CUBLAS_WORKSPACE_CONFIG", ":4096:8")
+        torch.use_deterministic_algorithms(True, warn_only=True)
+        torch.backends.cudnn.benchmark = False
+    else:
+        torch.backends.cudnn.benchmark = True
+    torch.backends.cuda.matmul.allow_tf32 = True
+    torch.backends.cudnn.allow_tf32 = True
