@@ -109,3 +109,36 @@ TEST(FluxPipelineGolden, SameSeedSameImage) {
 
 }  // namespace
 }  // namespace dc::pipeline
+
+namespace dc::pipeline {
+namespace {
+
+TEST(FluxPipelineGolden, EmitsLatentPreviewsEveryNSteps) {
+  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe);
+  TextToImageRequest r;
+  r.prompt = "a purple square";
+  r.steps = 4;
+  r.width = 48;
+  r.height = 32;
+  r.preview_every = 2;
+  std::vector<int> steps;
+  GenerationEvents events;
+  events.on_preview = [&](int step, const Tensor& preview) {
+    steps.push_back(step);
+    EXPECT_EQ(preview.shape(), (Shape{1, 3, 8, 12}));  // latent resolution: 1/4 of the image
+    float lo = 1e9f, hi = -1e9f;
+    for (int64_t i = 0; i < preview.numel(); ++i) {
+      lo = std::min(lo, preview.data<float>()[i]);
+      hi = std::max(hi, preview.data<float>()[i]);
+    }
+    EXPECT_GE(lo, -1.0f);
+    EXPECT_LE(hi, 1.0f);
+    EXPECT_LT(lo, hi);  // stretched, not flat
+  };
+  ASSERT_TRUE((*pipe)->generate(r, events));
+  EXPECT_EQ(steps, (std::vector<int>{2, 4}));
+}
+
+}  // namespace
+}  // namespace dc::pipeline
