@@ -21,5 +21,6 @@ Command add_decode_command(CLI::App& app);
 Command add_info_command(CLI::App& app);
 Command add_selftest_command(CLI::App& app);
 Command add_generate_command(CLI::App& app);
+Command add_render_command(CLI::App& app);
 
 }  // namespace dcgen

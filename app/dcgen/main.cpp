@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   const std::vector<dcgen::Command> commands = {
       dcgen::add_generate_command(app), dcgen::add_forward_command(app), dcgen::add_encode_command(app),
       dcgen::add_decode_command(app),   dcgen::add_info_command(app),    dcgen::add_selftest_command(app),
+      dcgen::add_render_command(app),
   };
   try {
     app.parse(argc, argv);
