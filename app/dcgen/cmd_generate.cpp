@@ -5,8 +5,6 @@
 #include <filesystem>
 #include <random>
 
-#include <nlohmann/json.hpp>
-
 #include "app/dcgen/cli_common.h"
 #include "app/dcgen/commands.h"
 #include "app/dcgen/progress_bar.h"
@@ -15,6 +13,7 @@
 #include "core/ops/copy.h"
 #include "core/ops/profile.h"
 #include "core/pipeline/flux_pipeline.h"
+#include "core/pipeline/generation_metadata.h"
 #include "core/pipeline/memory_budget.h"
 #include "core/tensor/cuda_context.h"
 #ifdef DC_HAVE_OIIO
@@ -56,42 +55,6 @@ fs::path output_path(const fs::path& out, int index, int batch) {
   fs::path p = out;
   p.replace_filename(out.stem().string() + "-" + std::to_string(index + 1) + out.extension().string());
   return p;
-}
-
-const char* shift_name(SigmaShift s) { return s == SigmaShift::kFlux2 ? "flux2" : "flux"; }
-
-// The widely read A1111-style "parameters" text, then a JSON copy of the same facts.
-std::string parameters_text(const dc::pipeline::TextToImageRequest& r, uint64_t seed,
-                            const std::string& model, const std::string& schedule) {
-  std::string s = r.prompt + "\n";
-  if (!r.negative_prompt.empty()) s += "Negative prompt: " + r.negative_prompt + "\n";
-  char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "Steps: %d, Sampler: Euler (flow matching), Schedule type: %s, CFG scale: %g, Distilled CFG Scale: %g, "
-                "Seed: %llu, Size: %dx%d, Model: %s, Version: DC Studio dcgen 0.1.0",
-                r.steps, schedule.c_str(), static_cast<double>(r.true_cfg_scale), static_cast<double>(r.guidance),
-                static_cast<unsigned long long>(seed), r.width, r.height, model.c_str());
-  return s + buf;
-}
-
-std::string parameters_json(const dc::pipeline::TextToImageRequest& r, uint64_t seed, const std::string& model,
-                            const std::string& schedule, int max_sequence_length, const std::string& device) {
-  nlohmann::json j = {{"generator", "DC Studio dcgen 0.1.0"},
-                      {"model", model},
-                      {"prompt", r.prompt},
-                      {"prompt_2", r.prompt_2},
-                      {"negative_prompt", r.negative_prompt},
-                      {"steps", r.steps},
-                      {"sampler", "flow_match_euler"},
-                      {"schedule", schedule},
-                      {"guidance", r.guidance},
-                      {"true_cfg_scale", r.true_cfg_scale},
-                      {"seed", seed},
-                      {"width", r.width},
-                      {"height", r.height},
-                      {"max_sequence_length", max_sequence_length},
-                      {"device", device}};
-  return j.dump();
 }
 
 int run_generate(GenerateArgs a) {
@@ -178,12 +141,21 @@ int run_generate(GenerateArgs a) {
       s = dc::write_safetensors(path, {{"image", dc::ops::contiguous(image)}});
     } else {
 #ifdef DC_HAVE_OIIO
-      const std::string model = info.name;
-      dc::ImageMetadata meta = {
-          {"parameters", parameters_text(r, result->seeds[k], model, result->sigma_schedule)},
-          {"dcstudio", parameters_json(r, result->seeds[k], model, result->sigma_schedule, result->max_sequence_length,
-                                       a.device.device)},
-          {"Software", "DC Studio dcgen 0.1.0"}};
+      dc::pipeline::GenerationRecord record;
+      record.model = info.name;
+      record.prompt = r.prompt;
+      record.prompt_2 = r.prompt_2;
+      record.negative_prompt = r.negative_prompt;
+      record.schedule = result->sigma_schedule;
+      record.steps = r.steps;
+      record.width = r.width;
+      record.height = r.height;
+      record.max_sequence_length = result->max_sequence_length;
+      record.guidance = r.guidance;
+      record.true_cfg_scale = r.true_cfg_scale;
+      record.seed = result->seeds[k];
+      record.device = a.device.device;
+      const dc::ImageMetadata meta = dc::pipeline::generation_metadata(record);
       s = dc::write_image(path, image, meta);
 #endif
     }

@@ -1,0 +1,51 @@
+#include "core/pipeline/generation_metadata.h"
+
+#include <cstdio>
+
+#include <nlohmann/json.hpp>
+
+namespace dc::pipeline {
+namespace {
+
+std::string parameters_text(const GenerationRecord& r) {
+  std::string text = r.prompt + "\n";
+  if (!r.negative_prompt.empty()) text += "Negative prompt: " + r.negative_prompt + "\n";
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "Steps: %d, Sampler: Euler (flow matching), Schedule type: %s, CFG scale: %g, Distilled CFG Scale: %g, "
+                "Seed: %llu, Size: %dx%d, Model: %s, Version: %s",
+                r.steps, r.schedule.c_str(), r.true_cfg_scale, r.guidance, static_cast<unsigned long long>(r.seed),
+                r.width, r.height, r.model.c_str(), kGeneratorName);
+  return text + buf;
+}
+
+std::string parameters_json(const GenerationRecord& r) {
+  nlohmann::json j = {{"generator", kGeneratorName},
+                      {"model", r.model},
+                      {"prompt", r.prompt},
+                      {"prompt_2", r.prompt_2},
+                      {"negative_prompt", r.negative_prompt},
+                      {"steps", r.steps},
+                      {"sampler", r.sampler},
+                      {"schedule", r.schedule},
+                      {"guidance", r.guidance},
+                      {"true_cfg_scale", r.true_cfg_scale},
+                      {"seed", r.seed},
+                      {"width", r.width},
+                      {"height", r.height},
+                      {"max_sequence_length", r.max_sequence_length},
+                      {"device", r.device}};
+  for (const auto& [key, value] : r.extra) j[key] = value;
+  // Prompts are user text: invalid UTF-8 is replaced rather than thrown on.
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
+
+std::map<std::string, std::string> generation_metadata(const GenerationRecord& record) {
+  return {{"parameters", parameters_text(record)},
+          {"dcstudio", parameters_json(record)},
+          {"Software", kGeneratorName}};
+}
+
+}  // namespace dc::pipeline

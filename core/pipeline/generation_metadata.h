@@ -1,0 +1,30 @@
+// The text metadata stored with every generated image (PNG tEXt, EXR/TIFF
+// attributes, safetensors metadata): "parameters" in the A1111 form most image
+// tools read, "dcstudio" as JSON with the same facts, and "Software".
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dc::pipeline {
+
+struct GenerationRecord {
+  std::string model;  // the pipeline folder's name
+  std::string prompt, prompt_2, negative_prompt;
+  std::string sampler = "flow_match_euler";
+  std::string schedule;  // "flux" / "flux2"
+  int steps = 0, width = 0, height = 0, max_sequence_length = 0;
+  double guidance = 0, true_cfg_scale = 1;
+  uint64_t seed = 0;
+  std::string device;  // "cpu" / "cuda"
+  std::vector<std::pair<std::string, std::string>> extra;  // more JSON string fields (project, shot)
+};
+
+inline constexpr const char* kGeneratorName = "DC Studio dcgen 0.1.0";
+
+std::map<std::string, std::string> generation_metadata(const GenerationRecord& record);
+
+}  // namespace dc::pipeline
