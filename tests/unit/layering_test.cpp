@@ -1,5 +1,5 @@
 // The dependency rules of STYLE.md section 3, checked on the source tree:
-// core/ and gpu/ never see Qt, ui/ or app/; gpu/ never includes core/.
+// core/ and gpu/ never see Qt, ui/ or app/; gpu/ never includes core/; ui/ never includes app/.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -41,6 +41,7 @@ TEST(Layering, LowerLayersDoNotIncludeUpperOnes) {
   const Rule rules[] = {
       {"core", std::regex(R"(^(Q[A-Za-z]+|Qt[A-Za-z]*/.*|ui/.*|app/.*)$)"), "core never includes Qt, ui or app"},
       {"gpu", std::regex(R"(^(Q[A-Za-z]+|Qt[A-Za-z]*/.*|ui/.*|app/.*|core/.*)$)"), "gpu depends on toolkits only"},
+      {"ui", std::regex(R"(^app/.*$)"), "ui never includes app (app/dcstudio is a thin main over ui)"},
   };
   for (const Rule& rule : rules) {
     const auto found = violations(rule);

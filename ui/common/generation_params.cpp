@@ -1,0 +1,105 @@
+#include "ui/common/generation_params.h"
+
+#include <QCoreApplication>
+#include <QJsonValue>
+
+namespace dc::ui {
+namespace {
+
+// Reads json[key] into *out when it has the expected type; notes the first problem.
+bool read_string(const QJsonObject& json, const char* key, QString* out, QString* error) {
+  const QJsonValue v = json.value(QLatin1String(key));
+  if (!v.isString()) {
+    if (error) *error = QStringLiteral("\"%1\" is missing or not a string").arg(QLatin1String(key));
+    return false;
+  }
+  *out = v.toString();
+  return true;
+}
+
+bool read_number(const QJsonObject& json, const char* key, double* out, QString* error) {
+  const QJsonValue v = json.value(QLatin1String(key));
+  if (!v.isDouble()) {
+    if (error) *error = QStringLiteral("\"%1\" is missing or not a number").arg(QLatin1String(key));
+    return false;
+  }
+  *out = v.toDouble();
+  return true;
+}
+
+bool read_int(const QJsonObject& json, const char* key, int* out, QString* error) {
+  double d = 0;
+  if (!read_number(json, key, &d, error)) return false;
+  *out = static_cast<int>(d);
+  return true;
+}
+
+}  // namespace
+
+QJsonObject to_json(const GenerationParams& p) {
+  return QJsonObject{
+      {QStringLiteral("model_folder"), p.model_folder},
+      {QStringLiteral("prompt"), p.prompt},
+      {QStringLiteral("negative_prompt"), p.negative_prompt},
+      {QStringLiteral("true_cfg_scale"), p.true_cfg_scale},
+      {QStringLiteral("guidance"), p.guidance},
+      {QStringLiteral("steps"), p.steps},
+      {QStringLiteral("width"), p.width},
+      {QStringLiteral("height"), p.height},
+      {QStringLiteral("batch"), p.batch},
+      // A string: JSON numbers are doubles, which cannot hold every 64-bit seed.
+      {QStringLiteral("seed"), QString::number(p.seed)},
+  };
+}
+
+std::optional<GenerationParams> params_from_json(const QJsonObject& json, QString* error) {
+  GenerationParams p;
+  QString seed;
+  const bool ok = read_string(json, "model_folder", &p.model_folder, error) &&
+                  read_string(json, "prompt", &p.prompt, error) &&
+                  read_string(json, "negative_prompt", &p.negative_prompt, error) &&
+                  read_number(json, "true_cfg_scale", &p.true_cfg_scale, error) &&
+                  read_number(json, "guidance", &p.guidance, error) && read_int(json, "steps", &p.steps, error) &&
+                  read_int(json, "width", &p.width, error) && read_int(json, "height", &p.height, error) &&
+                  read_int(json, "batch", &p.batch, error) && read_string(json, "seed", &seed, error);
+  if (!ok) return std::nullopt;
+  bool seed_ok = false;
+  p.seed = seed.toULongLong(&seed_ok);
+  if (!seed_ok) {
+    if (error) *error = QStringLiteral("\"seed\" is not an unsigned integer: %1").arg(seed);
+    return std::nullopt;
+  }
+  return p;
+}
+
+engine::JobSpec to_job_spec(const GenerationParams& p) {
+  engine::JobSpec spec;
+  spec.kind = engine::JobKind::kTextToImage;
+  spec.model_folder = p.model_folder.toStdString();
+  pipeline::TextToImageRequest& r = spec.request;
+  r.prompt = p.prompt.toStdString();
+  r.negative_prompt = p.negative_prompt.toStdString();
+  r.true_cfg_scale = p.negative_prompt.isEmpty() ? 1.0f : static_cast<float>(p.true_cfg_scale);
+  r.guidance = static_cast<float>(p.guidance);
+  r.steps = p.steps;
+  r.width = p.width;
+  r.height = p.height;
+  r.batch = p.batch;
+  r.seed = p.seed;
+  r.preview_every = 1;  // previews are a cheap latent-to-RGB map: one per step
+  spec.label = summary_line(p).toStdString();
+  return spec;
+}
+
+QString summary_line(const GenerationParams& p) {
+  QString prompt = p.prompt.simplified();
+  if (prompt.size() > 60) prompt = prompt.left(57) + QStringLiteral("…");
+  return QCoreApplication::translate("dc::ui", "%1 · %2×%3 · %4 steps · seed %5")
+      .arg(prompt)
+      .arg(p.width)
+      .arg(p.height)
+      .arg(p.steps)
+      .arg(p.seed);
+}
+
+}  // namespace dc::ui

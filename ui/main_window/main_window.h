@@ -1,0 +1,104 @@
+// DC Studio's main window: the prompt panel (left), the viewport (centre), the
+// render queue (right) and the gallery (bottom), all docks but the viewport.
+//
+// Every generation goes through the render queue: Generate enqueues the panel's
+// parameters and the QueueRunner feeds the engine one job at a time. The queue
+// (queue.json), the gallery (gallery.json) and the settings (settings.ini) live
+// in the data folder given here, so a test can point a fresh window at its own
+// folder and a restart finds them again.
+//
+//   MainWindow window({.data_dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation),
+//                      .default_output_folder = pictures + "/DC Studio"});
+//   window.show();
+#pragma once
+
+#include <QMainWindow>
+#include <QSettings>
+#include <memory>
+
+#include "ui/bridge/engine_client.h"
+#include "ui/settings/app_settings.h"
+
+class QUndoStack;
+
+namespace dc::ui {
+
+class GalleryModel;
+class GalleryView;
+class NoticeBar;
+class PromptPanel;
+class QueueRunner;
+class QueueView;
+class RenderQueueModel;
+class StatusPanel;
+class ViewportWidget;
+
+struct MainWindowOptions {
+  QString data_dir;               // settings.ini, queue.json, gallery.json
+  QString default_output_folder;  // until the user picks one in Settings
+};
+
+class MainWindow : public QMainWindow {
+  Q_OBJECT
+
+ public:
+  explicit MainWindow(MainWindowOptions options, QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  // The parts, for tests and for app/dcstudio.
+  PromptPanel* promptPanel() const { return prompt_; }
+  ViewportWidget* viewport() const { return viewport_; }
+  GalleryModel* galleryModel() const { return gallery_model_; }
+  GalleryView* galleryView() const { return gallery_view_; }
+  RenderQueueModel* queueModel() const { return queue_model_; }
+  QueueView* queueView() const { return queue_view_; }
+  QueueRunner* queueRunner() const { return runner_; }
+  NoticeBar* noticeBar() const { return notice_; }
+  QUndoStack* undoStack() const { return undo_; }
+  const AppSettings& settings() const { return settings_; }
+  void applySettings(const AppSettings& settings);  // saves them too
+
+  void generate();  // enqueue the panel's parameters and start the queue
+  void cancel();    // the running job
+  void showSettings();
+
+ protected:
+  void closeEvent(QCloseEvent* event) override;
+
+ private:
+  void buildDocks();
+  void buildActions();
+  void connectQueue();
+  void loadState();
+  void saveSession();  // the panel's parameters, restored at the next start
+  void saveQueue();
+  void saveGallery();
+  void showError(const QString& text);
+
+  void onEntryFinished(const QUuid& entry, const GenerationParams& params, const JobOutcome& outcome);
+  void onQueueMoveRequested(int from, int to);
+  void onQueueRemoveRequested(int row);
+  void onQueueCancelRequested(int row);
+  void onQueueRetryRequested(int row);
+  void onGalleryImageActivated(const QString& file);
+  void onRevealRequested(const QString& file);
+
+  MainWindowOptions options_;
+  QSettings store_;
+  AppSettings settings_;
+
+  QUndoStack* undo_;
+  EngineClient* client_;
+  RenderQueueModel* queue_model_;
+  QueueRunner* runner_;
+  GalleryModel* gallery_model_;
+
+  PromptPanel* prompt_;
+  ViewportWidget* viewport_;
+  NoticeBar* notice_;
+  GalleryView* gallery_view_;
+  QueueView* queue_view_;
+  StatusPanel* status_;
+};
+
+}  // namespace dc::ui
