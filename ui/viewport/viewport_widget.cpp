@@ -7,6 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/base/log.h"
+#include "ui/viewport/frame_renderer.h"
+
 namespace dc::ui {
 namespace {
 
@@ -23,12 +26,21 @@ ViewportWidget::ViewportWidget(QWidget* parent) : QWidget(parent) {
   setAutoFillBackground(false);
 }
 
+ViewportWidget::~ViewportWidget() = default;
+
+QString ViewportWidget::rendererDescription() const {
+  if (renderer_) return renderer_->description();
+  if (!renderer_tried_) return tr("not decided yet");
+  return tr("QPainter (%1)").arg(renderer_note_);
+}
+
 void ViewportWidget::setImage(const QImage& image, const QString& caption, QSize display_size) {
   if (display_size.isEmpty()) display_size = image.size();
   // A new size starts fitted; updates of the same size (each preview step) keep the view.
   if (display_size != displaySize()) fitToWindow();
   image_ = image;
   display_size_ = display_size;
+  upload_pending_ = true;
   caption_ = caption;
   update();
 }
@@ -76,23 +88,63 @@ void ViewportWidget::paintEvent(QPaintEvent*) {
     p.drawText(rect(), Qt::AlignCenter, tr("Write a prompt and press Generate (Ctrl+Enter)"));
     return;
   }
-  // Pixels magnified past 1:1 stay sharp squares (for inspecting a result); a
-  // latent preview, smaller than what it stands for, is smoothed.
-  const double pixel_scale = zoom() * displaySize().width() / image_.width();
-  p.setRenderHint(QPainter::SmoothPixmapTransform, image_.size() != displaySize() || pixel_scale < 1.0);
-  p.drawImage(imageRect(), image_);
-  if (!caption_.isEmpty()) {
-    const QString text = QStringLiteral("%1  ·  %2×%3  ·  %4%")
-                             .arg(caption_)
-                             .arg(displaySize().width())
-                             .arg(displaySize().height())
-                             .arg(std::lround(zoom() * 100));
-    const QRect box = p.fontMetrics().boundingRect(text).adjusted(-8, -4, 8, 4);
-    const QRect placed(QPoint(8, height() - box.height() - 8), box.size());
-    p.fillRect(placed, QColor(0, 0, 0, 150));
-    p.setPen(Qt::white);
-    p.drawText(placed, Qt::AlignCenter, text);
+  if (!paintWithRenderer(p)) {
+    p.setRenderHint(QPainter::SmoothPixmapTransform, smoothing());
+    p.drawImage(imageRect(), image_);
   }
+  paintCaption(p);
+}
+
+bool ViewportWidget::smoothing() const {
+  // Pixels magnified past 1:1 stay sharp squares (for inspecting a result); a latent
+  // preview, smaller than what it stands for, and any shrunk image are smoothed.
+  const double pixel_scale = zoom() * displaySize().width() / image_.width();
+  return image_.size() != displaySize() || pixel_scale < 1.0;
+}
+
+bool ViewportWidget::paintWithRenderer(QPainter& painter) {
+  if (!renderer_tried_) {
+    renderer_tried_ = true;
+    if (qEnvironmentVariable("DC_VIEWPORT_RENDERER") == QLatin1String("painter")) {
+      renderer_note_ = tr("DC_VIEWPORT_RENDERER=painter");
+    } else {
+      renderer_ = make_gpu_frame_renderer(&renderer_note_);
+    }
+    log(LogLevel::kInfo, "viewport: " + rendererDescription().toStdString());
+  }
+  if (!renderer_) return false;
+  auto fail = [this](const Error& e) {
+    renderer_note_ = QString::fromStdString(e.to_string());
+    log(LogLevel::kWarning, "viewport: the Vulkan presenter failed, painting with QPainter from now on: " + e.to_string());
+    renderer_.reset();
+    return false;
+  };
+  if (upload_pending_) {
+    const Status uploaded = renderer_->setImage(image_);
+    if (!uploaded) return fail(uploaded.error());
+    upload_pending_ = false;
+  }
+  const double dpr = devicePixelRatioF();
+  const double source_zoom = zoom() * displaySize().width() / image_.width();
+  Result<QImage> frame = renderer_->render({size() * dpr, source_zoom * dpr, pan_ * dpr, smoothing()});
+  if (!frame) return fail(frame.error());
+  frame->setDevicePixelRatio(dpr);
+  painter.drawImage(QPointF(0, 0), *frame);
+  return true;
+}
+
+void ViewportWidget::paintCaption(QPainter& p) {
+  if (caption_.isEmpty()) return;
+  const QString text = QStringLiteral("%1  ·  %2×%3  ·  %4%")
+                           .arg(caption_)
+                           .arg(displaySize().width())
+                           .arg(displaySize().height())
+                           .arg(std::lround(zoom() * 100));
+  const QRect box = p.fontMetrics().boundingRect(text).adjusted(-8, -4, 8, 4);
+  const QRect placed(QPoint(8, height() - box.height() - 8), box.size());
+  p.fillRect(placed, QColor(0, 0, 0, 150));
+  p.setPen(Qt::white);
+  p.drawText(placed, Qt::AlignCenter, text);
 }
 
 void ViewportWidget::wheelEvent(QWheelEvent* event) {

@@ -2,22 +2,28 @@
 // decoded image at the end) or one picked in the gallery, with fit / 1:1 / wheel
 // zoom and drag to pan.
 //
-// This is the QPainter host. The gpu/vulkan presenter (tone-map, zoom on the
-// GPU, CUDA interop) replaces the painting once its QWindow surface is hooked up;
-// the zoom/pan state here is what it will be driven by.
+// Frames are drawn by the gpu/vulkan presenter when one can be created (rendered
+// offscreen and read back: frame_renderer.h), else with QPainter; a presenter
+// error falls back to QPainter for good. DC_VIEWPORT_RENDERER=painter skips the
+// presenter. The QWindow + swapchain hookup (no readback, CUDA interop) is not
+// done yet; the zoom/pan state here drives either path.
 #pragma once
 
 #include <QImage>
 #include <QPointF>
 #include <QWidget>
+#include <memory>
 
 namespace dc::ui {
+
+class FrameRenderer;
 
 class ViewportWidget : public QWidget {
   Q_OBJECT
 
  public:
   explicit ViewportWidget(QWidget* parent = nullptr);
+  ~ViewportWidget() override;
 
   // `display_size`: the size the image stands for (a latent preview is shown at the
   // size of the image being made, so the view does not jump when it arrives);
@@ -33,6 +39,9 @@ class ViewportWidget : public QWidget {
   bool isFit() const { return fit_; }
   double zoom() const;    // display pixels per image pixel
 
+  // "Vulkan: <device>" or "QPainter (<why no presenter>)"; decided at the first image.
+  QString rendererDescription() const;
+
   QSize sizeHint() const override { return {640, 640}; }
 
  protected:
@@ -45,6 +54,9 @@ class ViewportWidget : public QWidget {
 
  private:
   QRectF imageRect() const;  // where the image lands in widget coordinates
+  bool smoothing() const;
+  bool paintWithRenderer(QPainter& painter);  // false: paint with QPainter instead
+  void paintCaption(QPainter& painter);
 
   QImage image_;
   QSize display_size_;
@@ -53,6 +65,11 @@ class ViewportWidget : public QWidget {
   double zoom_ = 1.0;  // when not fit
   QPointF pan_;        // image centre offset from the widget centre, display pixels
   QPointF drag_from_;
+
+  std::unique_ptr<FrameRenderer> renderer_;
+  bool renderer_tried_ = false;
+  bool upload_pending_ = false;
+  QString renderer_note_;  // why QPainter paints
 };
 
 }  // namespace dc::ui
