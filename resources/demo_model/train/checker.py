@@ -8,7 +8,8 @@ For each shape of a scene spec (color, position, shape; see scenes.py):
   3. The largest 4-connected component of the mask after a 3x3 opening (which drops anti-aliasing
      seams: a red shape on yellow has an orange outline; and speckles) picks the shape; the shape
      is the mask within two pixels (two 3x3 dilations) of it, so thin tips cut by the opening come
-     back. It counts as found when it covers at least MIN_AREA_FRACTION of the image. Its centroid's cell in the 3x3 grid of thirds is its position.
+     back. It counts as found when it covers at least MIN_AREA_FRACTION of the image. Its
+     centroid's cell in the 3x3 grid of thirds is its position.
   4. Shape class from three features of the component with its holes filled:
        hole fraction  holes / (area + holes)                 -> ring
        solidity       area / convex hull area (pixel corners) -> not convex: star or cross, told

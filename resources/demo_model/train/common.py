@@ -40,26 +40,45 @@ def autocast(device):
 
 
 class StepBudget:
-    """A wall-clock guard for one device call: after the first `probe` steps, if `steps` would take
-    longer than `minutes`, the run is cut to the steps that fit (the schedule follows the new count;
-    rerunning with that count as the nominal one repeats the run)."""
+    """A wall-clock guard for one device call. From step `warm` on it measures seconds per unit of
+    cost (cost(step, total) is a step's relative cost, 1 by default) and, at step `probe` and every
+    `recheck` steps after, projects the stage's end; if that is past `minutes`, it cuts the total
+    to the largest count that fits. The learning-rate schedule follows the new count (a rerun with
+    that count as the nominal one repeats the run)."""
 
-    def __init__(self, steps, minutes, probe=50):
-        self.steps, self.nominal, self.minutes, self.probe = steps, steps, minutes, probe
+    def __init__(self, steps, minutes, cost=None, warm=10, probe=60, recheck=250):
+        self.steps, self.nominal, self.minutes = steps, steps, minutes
+        self.cost = cost or (lambda step, total: 1.0)
+        self.warm, self.probe, self.recheck = warm, probe, recheck
         self.start = time.time()
-        self.seconds_per_step = None
+        self.warm_time = None
+        self.cuts = []
+
+    def _units(self, first, last, total):
+        return sum(self.cost(s, total) for s in range(first, last))
 
     def update(self, step):
         """Call after finishing `step` (0-based); returns the (possibly reduced) total step count."""
-        if step + 1 == min(self.probe, self.nominal):
-            self.seconds_per_step = (time.time() - self.start) / (step + 1)
-            projected = self.seconds_per_step * self.nominal / 60
-            note = ""
-            if self.minutes and projected > self.minutes:
-                self.steps = max(step + 1, int(self.minutes * 60 / self.seconds_per_step))
-                note = f"; over the {self.minutes} min guard: cut to {self.steps} steps"
-            print(f"first {step + 1} steps: {self.seconds_per_step:.3f} s/step -> {projected:.1f} min for "
-                  f"{self.nominal} steps{note}", flush=True)
+        done = step + 1
+        if done == self.warm:
+            self.warm_time = time.time()
+        if self.warm_time is None or done < self.probe or (done - self.probe) % self.recheck:
+            return self.steps
+        now = time.time()
+        rate = (now - self.warm_time) / self._units(self.warm, done, self.steps)  # seconds per cost unit
+        elapsed = now - self.start
+        projected = elapsed + rate * self._units(done, self.steps, self.steps)
+        note = ""
+        if self.minutes and projected > self.minutes * 60:
+            total = self.steps
+            while total > done and elapsed + rate * self._units(done, total, total) > self.minutes * 60:
+                total -= max(1, (total - done) // 50)
+            self.steps = max(done, total)
+            self.cuts.append((done, self.steps))
+            note = f"; over the {self.minutes} min guard: cut to {self.steps} steps"
+        if done == self.probe or note:
+            print(f"after {done} steps: {rate * 1e3:.0f} ms per step unit, projected {projected / 60:.1f} min "
+                  f"for {self.nominal} steps{note}", flush=True)
         return self.steps
 
 

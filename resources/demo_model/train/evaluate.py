@@ -48,7 +48,8 @@ def contact_sheet(images, entries, results, path, tile=256):
     for k, (img, e, r) in enumerate(zip(images, entries, results)):
         x, y = (k % cols) * tile, (k // cols) * (tile + text_h)
         sheet.paste(Image.fromarray(img).resize((tile, tile), Image.BILINEAR), (x, y))
-        color = (0, 170, 0) if r["color_region_ok"] and r["shape_ok"] else (255, 150, 0) if r["color_region_ok"] else (220, 0, 0)
+        ok_both, ok_region = r["color_region_ok"] and r["shape_ok"], r["color_region_ok"]
+        color = (0, 170, 0) if ok_both else (255, 150, 0) if ok_region else (220, 0, 0)
         draw.rectangle((x, y, x + tile - 1, y + tile - 1), outline=color, width=4)
         lines = textwrap.wrap(e["prompt"], 42)[:4]
         draw.multiline_text((x + 3, y + tile + 2), "\n".join(lines), fill="black", spacing=1)
@@ -60,7 +61,8 @@ def evaluate(folder, out_dir, seed, count, size, steps, batch, device="cpu"):
     out_dir.mkdir(parents=True, exist_ok=True)
     entries = eval_scenes(seed, count)
     (out_dir / "eval_prompts.json").write_text(json.dumps(
-        {"size": size, "steps": steps, "guidance": 3.5, "sigma_schedule": "flux2", "entries": entries}, indent=1) + "\n")
+        {"size": size, "steps": steps, "guidance": 3.5, "sigma_schedule": "flux2", "entries": entries},
+        indent=1) + "\n")
     pipe = load_reference(folder, device)
     images = []
     for i in range(0, count, batch):
@@ -71,6 +73,7 @@ def evaluate(folder, out_dir, seed, count, size, steps, batch, device="cpu"):
     results = [checker.check_image(img, scenes.Scene.from_json(e["scene"])) for img, e in zip(images, entries)]
     contact_sheet(images, entries, results, out_dir / "contact_sheet.png")
     shapes = [s for r in results for s in r["shapes"]]
+    single = [r for r in results if len(r["shapes"]) == 1]
     metrics = {
         "images": count, "size": size, "steps": steps,
         "color_region_image_rate": float(np.mean([r["color_region_ok"] for r in results])),
@@ -78,9 +81,9 @@ def evaluate(folder, out_dir, seed, count, size, steps, batch, device="cpu"):
         "color_region_object_rate": float(np.mean([s["region_ok"] for s in shapes])),
         "shape_object_rate": float(np.mean([s["shape_ok"] for s in shapes])),
         "single_shape_images": {
-            "count": sum(len(r["shapes"]) == 1 for r in results),
-            "color_region_rate": float(np.mean([r["color_region_ok"] for r in results if len(r["shapes"]) == 1] or [0])),
-            "shape_rate": float(np.mean([r["shape_ok"] for r in results if len(r["shapes"]) == 1] or [0]))},
+            "count": len(single),
+            "color_region_rate": float(np.mean([r["color_region_ok"] for r in single] or [0])),
+            "shape_rate": float(np.mean([r["shape_ok"] for r in single] or [0]))},
         "targets": TARGETS,
     }
     metrics["passes"] = (metrics["color_region_image_rate"] >= TARGETS["color_region"]

@@ -105,7 +105,8 @@ def verify(folder, trained_text, sizes, device):
     clip, t5 = (m.to(device) for m in trained_text)
     prompts = ["a red circle on the left", "a small yellow star at the top on a purple background", ""]
     seq, pooled, _ = pipe.encode_prompt(prompt=prompts, prompt_2=None, device=device, max_sequence_length=512)
-    ids = lambda tok, n: tok(prompts, padding="max_length", max_length=n, truncation=True, return_tensors="pt").input_ids.to(device)
+    def ids(tok, n):
+        return tok(prompts, padding="max_length", max_length=n, truncation=True, return_tensors="pt").input_ids.to(device)
     seq2, pooled2 = encode_prompt(clip, t5, ids(pipe.tokenizer, 77), ids(pipe.tokenizer_2, 512))
     # fp16 storage is the only difference between the trained encoders and the reloaded ones.
     rel = lambda a, b: ((a - b).norm() / b.norm()).item()

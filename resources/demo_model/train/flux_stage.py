@@ -147,7 +147,8 @@ def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded):
     log.write()
     out = [m.float().cpu().eval() for m in ema.shadow]
     counts = {name: sum(p.numel() for p in m.parameters()) for name, m in zip(("transformer", "clip", "t5"), out)}
-    info = {"steps": steps, "nominal_steps": nominal, "batch": sizes.flux_batch, "seconds": round(seconds, 1),
+    info = {"steps": steps, "nominal_steps": nominal, "guard_cuts": budget.cuts, "batch": sizes.flux_batch,
+            "seconds": round(seconds, 1),
             "seconds_per_step": round(seconds / steps, 4),
             "params": counts, "final_loss": log.rows[-1][2] if log.rows else None,
             "text_encoders": "trained jointly with the transformer (flow-matching loss only), from random init",

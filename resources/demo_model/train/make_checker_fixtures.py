@@ -76,8 +76,8 @@ def main():
         checks = [(s.color, s.position, s.shape) for s in scene.shapes]
         used = {s.color for s in scene.shapes}
         s0 = scene.shapes[0]
-        checks.append((rng.choice([c for c in scenes.COLOR_NAMES if c not in used and c not in scene.background.colors]),
-                       s0.position, s0.shape))                                     # a color that is not there
+        absent = [c for c in scenes.COLOR_NAMES if c not in used and c not in scene.background.colors]
+        checks.append((rng.choice(absent), s0.position, s0.shape))                 # a color that is not there
         checks.append((s0.color, next(p for p in scenes.POSITIONS if checker.position_cell(p) !=
                                       checker.position_cell(s0.position)), s0.shape))  # the wrong region
         checks.append((s0.color, s0.position, next(s for s in scenes.SHAPES if s != s0.shape)))  # the wrong shape

@@ -2,7 +2,10 @@
 """Counts the work of one full-size training step of each stage (torch's FLOP counter, on the CPU,
 batch 2) and projects the H100 run time from it, so the full run can be sized without a GPU.
 
-    python resources/demo_model/train/probe.py [--tflops 60 --overhead-ms 25]
+    python resources/demo_model/train/probe.py [--tflops 60 --overhead-ms 25] [--export-untrained DIR]
+
+--export-untrained also writes the full-size pipeline folder with its initial (untrained) weights:
+its size is the shipped size, and `dcgen generate` on it times the shipped model on a CPU.
 
 The projection is seconds/step = FLOPs(step) / achieved rate + a fixed per-step overhead (kernel
 launches, the scene renderer, the optimizer). The defaults are deliberately modest for models this
@@ -36,6 +39,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--tflops", type=float, default=60.0, help="achieved bf16 TFLOP/s assumed on the H100")
     parser.add_argument("--overhead-ms", type=float, default=25.0, help="fixed cost per step assumed (ms)")
+    parser.add_argument("--export-untrained", type=Path, help="write the untrained full-size pipeline folder here")
     args = parser.parse_args()
     torch.manual_seed(0)
     device = torch.device("cpu")
@@ -52,6 +56,11 @@ def main():
         transformer = flux_stage.build_transformer(FULL, FULL.vae["latent_channels"])
         flux_flops = step_flops(lambda: flux_stage.flow_loss((transformer, clip, t5), vae, item, FULL, device, g))
         flux_flops /= probe_batch
+        if args.export_untrained:
+            from export import save_pipeline
+            vae.register_to_config(scaling_factor=1.0)
+            size = save_pipeline(args.export_untrained, vae, transformer, clip, t5, tmp)
+            print(f"untrained full-size pipeline: {args.export_untrained} ({size / 1e6:.2f} MB)")
         params = {n: sum(p.numel() for p in m.parameters()) for n, m in
                   (("vae", vae), ("transformer", transformer), ("clip", clip), ("t5", t5))}
     fp16_mb = sum(params.values()) * 2 / 1e6

@@ -184,7 +184,8 @@ def _shape_phrase(s, rng, canonical):
     words = " ".join(w for w in (size, s.color, noun) if w)
     text = f"{_article(words)} {words}"
     if canonical or rng.random() < 0.9:
-        text += " " + _POSITION_PHRASES[s.position][0 if canonical else rng.randrange(len(_POSITION_PHRASES[s.position]))]
+        phrases = _POSITION_PHRASES[s.position]
+        text += " " + phrases[0 if canonical else rng.randrange(len(phrases))]
     return text
 
 

@@ -20,7 +20,8 @@ def vae_config(channels, encoder_layers, decoder_layers, latent_channels, head_d
                 encoder_block_types=(RES, RES, RES, RES, VIT, VIT), decoder_block_types=(RES, RES, RES, RES, VIT, VIT),
                 encoder_block_out_channels=channels, decoder_block_out_channels=channels,
                 encoder_layers_per_block=encoder_layers, decoder_layers_per_block=decoder_layers,
-                encoder_qkv_multiscales=((), (), (), (), (5,), (5,)), decoder_qkv_multiscales=((), (), (), (), (5,), (5,)),
+                encoder_qkv_multiscales=((), (), (), (), (5,), (5,)),
+                decoder_qkv_multiscales=((), (), (), (), (5,), (5,)),
                 downsample_block_type="Conv", upsample_block_type="interpolate",
                 decoder_norm_types="rms_norm", decoder_act_fns="silu", scaling_factor=1.0)
 
@@ -61,12 +62,12 @@ FULL = Sizes(
     name="full", image_size=512,
     clip_merges=800, t5_vocab=600, caption_corpus_size=20000,
     vae=vae_config((16, 32, 64, 128, 128, 128), (1, 1, 1, 1, 1, 1), (1, 1, 2, 2, 2, 2), 16, 32),
-    vae_steps=3000, vae_batch=32, vae_lr=6e-4, vae_crop=256,
+    vae_steps=5000, vae_batch=32, vae_lr=8e-4, vae_crop=256,
     clip=dict(hidden_size=128, intermediate_size=256, num_hidden_layers=2, num_attention_heads=4),
     t5=dict(d_model=128, d_kv=32, d_ff=256, num_layers=3, num_heads=4),
     transformer=dict(num_layers=4, num_single_layers=4, attention_head_dim=32, num_attention_heads=6,
                      axes_dims_rope=(8, 12, 12)),
-    flux_steps=5000, flux_batch=96, flux_lr=4e-4, ema_decay=0.999, vae_minutes=5.5, flux_minutes=7.5,
+    flux_steps=5000, flux_batch=96, flux_lr=4e-4, ema_decay=0.999, vae_minutes=8.0, flux_minutes=7.5,
     eval_images=32, eval_steps=20, eval_batch=8, log_every=50,
 )
 

@@ -104,7 +104,8 @@ def main():
     parser.add_argument("--work", type=Path, help="output folder (default: train/work/<smoke|full>)")
     for stage in ("vae", "flux"):
         parser.add_argument(f"--{stage}-steps", type=int, help=f"override the {stage} stage's step count")
-        parser.add_argument(f"--{stage}-minutes", type=float, help=f"override the {stage} stage's wall-clock guard (0: none)")
+        parser.add_argument(f"--{stage}-minutes", type=float,
+                            help=f"override the {stage} stage's wall-clock guard (0: none)")
     parser.add_argument("--deterministic", action="store_true", help="deterministic CUDA kernels (slower)")
     args = parser.parse_args()
     sizes = SIZES["smoke" if args.smoke else args.sizes]

@@ -3,8 +3,9 @@
 Loss: L1 + MSE on pixels in [-1, 1], plus L1 on horizontal/vertical pixel differences (crisp shape
 edges). The first three quarters of the steps see 256x256 crops of the 512x512 scenes (the
 network is convolutional apart from its 8x8 / 16x16 linear attention), the last quarter whole
-scenes, as the pipeline decodes them. The decoder also sees slightly noisy latents (up to 10% of the latent std) so that what the
-diffusion model produces, which is never exactly an encoder output, still decodes cleanly. A tiny
+scenes, as the pipeline decodes them. The decoder also sees slightly noisy latents (up to 10% of
+the latent std) so that what the diffusion model produces, which is never exactly an encoder
+output, still decodes cleanly. A tiny
 L2 pull on the latent keeps its scale bounded. After training the weights are rounded to fp16 (the
 shipped precision) and the scaling factor is set to 1 / std of the fp16 model's latents, so the
 diffusion model trains on exactly what ships.
@@ -56,7 +57,10 @@ def train_vae(sizes, seed, device, log_csv, excluded):
     generator = torch.Generator(device=device).manual_seed(seed + 2)
     data = SceneBatches(seed, "vae", sizes.vae_batch, sizes.vae_steps, excluded=excluded)
     log = common.StepLog(log_csv, "vae", sizes.log_every)
-    budget = common.StepBudget(sizes.vae_steps, sizes.vae_minutes)
+    # Whole-image steps cost (image / crop)^2 crop steps: the guard's cost model.
+    full_cost = (sizes.image_size / sizes.vae_crop) ** 2
+    budget = common.StepBudget(sizes.vae_steps, sizes.vae_minutes,
+                               cost=lambda s, total: 1.0 if s < total * 3 // 4 else full_cost)
     steps, start = sizes.vae_steps, time.time()
     for item in loader(data, device):
         step = item["step"]
@@ -83,7 +87,8 @@ def train_vae(sizes, seed, device, log_csv, excluded):
     scaling, psnr = latent_statistics(vae, sizes, seed, device)
     vae.register_to_config(scaling_factor=scaling)
     params = sum(p.numel() for p in vae.parameters())
-    info = {"steps": steps, "nominal_steps": sizes.vae_steps, "batch": sizes.vae_batch, "crop": sizes.vae_crop,
+    info = {"steps": steps, "nominal_steps": sizes.vae_steps, "guard_cuts": budget.cuts,
+            "batch": sizes.vae_batch, "crop": sizes.vae_crop,
             "seconds": round(seconds, 1), "seconds_per_step": round(seconds / steps, 4), "params": params,
             "scaling_factor": scaling, "heldout_psnr_db": psnr, "final_loss": log.rows[-1][2] if log.rows else None}
     print(f"[vae] {params / 1e6:.2f} M params, {seconds:.0f} s, scaling_factor {scaling:.4f}, "
