@@ -92,9 +92,10 @@ class StepLog:
         self._window = []
 
     def add(self, step, loss, lr):
-        self._window.append(loss)
+        """loss: a scalar tensor; it is read back (a device sync) only every `every` steps."""
+        self._window.append(loss.detach())
         if (step + 1) % self.every == 0:
-            mean = float(np.mean(self._window))
+            mean = torch.stack(self._window).float().mean().item()
             self._window = []
             elapsed = time.time() - self.start
             self.rows.append((self.stage, step + 1, mean, lr, round(elapsed, 2)))

@@ -86,9 +86,9 @@ class EMA:
     @torch.no_grad()
     def update(self, step):
         decay = min(self.decay, (1 + step) / (10 + step))  # short warmup: early weights fade fast
-        for shadow, live in zip(self.shadow, self.modules):
-            for s, p in zip(shadow.parameters(), live.parameters()):
-                s.lerp_(p.detach(), 1 - decay)
+        shadow = [p for m in self.shadow for p in m.parameters()]
+        live = [p.detach() for m in self.modules for p in m.parameters()]
+        torch._foreach_lerp_(shadow, live, 1 - decay)
 
 
 def flow_loss(models, vae, item, sizes, device, generator):
@@ -141,7 +141,7 @@ def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded):
         torch.nn.utils.clip_grad_norm_(params, 1.0)
         opt.step()
         ema.update(step)
-        log.add(step, loss.item(), lr)
+        log.add(step, loss, lr)
         steps = budget.update(step)
     seconds = time.time() - start
     log.write()

@@ -78,7 +78,7 @@ def train_vae(sizes, seed, device, log_csv, excluded):
         loss.backward()
         torch.nn.utils.clip_grad_norm_(vae.parameters(), 1.0)
         opt.step()
-        log.add(step, loss.item(), lr)
+        log.add(step, loss, lr)
         steps = budget.update(step)
     seconds = time.time() - start
     log.write()
