@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-installer/deps/install-deps.sh
+# --ui: Qt 6, Vulkan (Mesa lavapipe), Dear ImGui and Xvfb, so the app and presenter tests run too.
+installer/deps/install-deps.sh --ui
 build_dir="${DC_BUILD_DIR:-build}"
 cuda_args=()
 if [ -x /usr/local/cuda/bin/nvcc ] || command -v nvcc >/dev/null 2>&1; then
