@@ -40,7 +40,7 @@ fi
 if [ "$want_ui" -eq 1 ]; then
   packages+=(
     qt6-base-dev qt6-base-dev-tools libvulkan-dev glslc glslang-tools spirv-tools
-    vulkan-validationlayers mesa-vulkan-drivers libimgui-dev xvfb xauth
+    vulkan-validationlayers mesa-vulkan-drivers libimgui-dev libxcb1-dev xvfb xauth
     libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libswresample-dev
   )
 fi
