@@ -18,6 +18,9 @@
 #include "ui/gallery/gallery_store.h"
 #include "ui/gallery/gallery_view.h"
 #include "ui/main_window/status_panel.h"
+#include "ui/project/project_document.h"
+#include "ui/project/shot_list_model.h"
+#include "ui/project/shots_view.h"
 #include "ui/prompt/model_catalog.h"
 #include "ui/prompt/params_command.h"
 #include "ui/prompt/prompt_panel.h"
@@ -56,7 +59,10 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       notice_(new NoticeBar(this)),
       gallery_view_(new GalleryView(gallery_model_, this)),
       queue_view_(new QueueView(queue_model_, this)),
-      status_(new StatusPanel(this)) {
+      status_(new StatusPanel(this)),
+      project_(new ProjectDocument(this)),
+      shot_model_(new ShotListModel(project_, this)),
+      shots_view_(new ShotsView(shot_model_, this)) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("DC Studio"));
   QDir().mkpath(options_.data_dir);
@@ -73,6 +79,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   buildDocks();
   buildActions();
   connectQueue();
+  connectProject();
   loadState();
   resize(1400, 900);
 }
@@ -94,6 +101,7 @@ void MainWindow::buildDocks() {
   scroll->setMinimumWidth(360);
   dock(scroll, tr("Prompt"), "promptDock", Qt::LeftDockWidgetArea);
   dock(queue_view_, tr("Render queue"), "queueDock", Qt::RightDockWidgetArea)->setMinimumWidth(300);
+  dock(shots_view_, tr("Project"), "projectDock", Qt::RightDockWidgetArea);
   dock(gallery_view_, tr("Gallery"), "galleryDock", Qt::BottomDockWidgetArea)->setMinimumHeight(150);
 }
 
@@ -160,6 +168,7 @@ void MainWindow::loadState() {
   } else {
     showError(tr("The render queue could not be read: %1").arg(QString::fromStdString(queue.error().to_string())));
   }
+  reopenLastProject();
   // Jobs left queued by the last session run now (they are visible in the queue to cancel).
   QMetaObject::invokeMethod(runner_, &QueueRunner::startNext, Qt::QueuedConnection);
 }
@@ -264,6 +273,10 @@ void MainWindow::showError(const QString& text) {
 }
 
 void MainWindow::closeEvent(QCloseEvent* event) {
+  if (!confirmDiscardProject()) {
+    event->ignore();
+    return;
+  }
   // The running job is cancelled when the engine goes; the queue file already has it as
   // running, which the next start reads as queued.
   saveQueue();

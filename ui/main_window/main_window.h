@@ -14,6 +14,7 @@
 
 #include <QMainWindow>
 #include <QSettings>
+#include <functional>
 #include <memory>
 
 #include "ui/bridge/engine_client.h"
@@ -26,16 +27,27 @@ namespace dc::ui {
 class GalleryModel;
 class GalleryView;
 class NoticeBar;
+class ProjectDocument;
 class PromptPanel;
 class QueueRunner;
 class QueueView;
 class RenderQueueModel;
+class ShotListModel;
+class ShotsView;
 class StatusPanel;
 class ViewportWidget;
+
+// Questions the window asks the user; empty: a message box. Tests answer them.
+struct MainWindowPrompts {
+  std::function<bool(const QString& question)> restore_autosave;  // true: restore it
+  // QMessageBox::Save, Discard or Cancel for a project with unsaved edits.
+  std::function<int(const QString& question)> unsaved_changes;
+};
 
 struct MainWindowOptions {
   QString data_dir;               // settings.ini, queue.json, gallery.json
   QString default_output_folder;  // until the user picks one in Settings
+  MainWindowPrompts prompts;
 };
 
 class MainWindow : public QMainWindow {
@@ -55,6 +67,8 @@ class MainWindow : public QMainWindow {
   QueueRunner* queueRunner() const { return runner_; }
   NoticeBar* noticeBar() const { return notice_; }
   QUndoStack* undoStack() const { return undo_; }
+  ProjectDocument* projectDocument() const { return project_; }
+  ShotsView* shotsView() const { return shots_view_; }
   const AppSettings& settings() const { return settings_; }
   void applySettings(const AppSettings& settings);  // saves them too
 
@@ -62,12 +76,28 @@ class MainWindow : public QMainWindow {
   void cancel();    // the running job
   void showSettings();
 
+  // ---- the project (main_window_project.cpp) ----
+  bool newProject();                       // false: the user kept the current one
+  bool openProject(const QString& path);   // false: cancelled or failed (the error is shown)
+  bool saveProject();                      // Save As when never saved
+  bool saveProjectAs(const QString& path);
+  void addShotFromPanel();
+  void loadShot(int row);
+  void removeShot(int row);
+  void queueAllShots();
+
  protected:
   void closeEvent(QCloseEvent* event) override;
 
  private:
   void buildDocks();
   void buildActions();
+  void buildProjectActions();
+  void connectProject();
+  void reopenLastProject();
+  bool confirmDiscardProject();  // asks when the project has unsaved edits
+  void offerRecovery();
+  void updateTitle();
   void connectQueue();
   void loadState();
   void saveSession();  // the panel's parameters, restored at the next start
@@ -99,6 +129,10 @@ class MainWindow : public QMainWindow {
   GalleryView* gallery_view_;
   QueueView* queue_view_;
   StatusPanel* status_;
+
+  ProjectDocument* project_;
+  ShotListModel* shot_model_;
+  ShotsView* shots_view_;
 };
 
 }  // namespace dc::ui

@@ -12,12 +12,15 @@ namespace dc::ui {
 
 void MainWindow::buildActions() {
   QMenu* file = menuBar()->addMenu(tr("&File"));
+  file->setObjectName(QStringLiteral("menuFile"));
   QAction* settings = file->addAction(tr("&Settings…"), this, &MainWindow::showSettings);
   settings->setObjectName(QStringLiteral("actionSettings"));
   settings->setShortcut(QKeySequence::Preferences);
   file->addSeparator();
   QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
   quit->setShortcut(QKeySequence::Quit);
+
+  buildProjectActions();  // New/Open/Save above Settings, and the Project menu
 
   QMenu* edit = menuBar()->addMenu(tr("&Edit"));
   QAction* undo = undo_->createUndoAction(this, tr("&Undo"));

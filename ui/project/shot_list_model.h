@@ -1,0 +1,24 @@
+// The open project's shots as a list model (id, prompt, size, seed), following
+// the ProjectDocument's edits. The timeline's model will replace it with tracks
+// and placement; this one backs the Project dock's list.
+#pragma once
+
+#include <QAbstractListModel>
+
+namespace dc::ui {
+
+class ProjectDocument;
+
+class ShotListModel : public QAbstractListModel {
+  Q_OBJECT
+
+ public:
+  explicit ShotListModel(ProjectDocument* doc, QObject* parent = nullptr);
+  int rowCount(const QModelIndex& parent = {}) const override;
+  QVariant data(const QModelIndex& index, int role) const override;
+
+ private:
+  ProjectDocument* doc_;
+};
+
+}  // namespace dc::ui
