@@ -1,15 +1,14 @@
 // dcstudio: the DC Studio desktop app. Qt setup and the main window; everything
 // else lives in ui/ (widgets) and core/ (the engine).
-#include <QApplication>
 #include <QDir>
 #include <QStandardPaths>
 
+#include "ui/common/guarded_application.h"
 #include "ui/main_window/main_window.h"
 
 int main(int argc, char** argv) {
-  QApplication app(argc, argv);
+  dc::ui::GuardedApplication app(argc, argv);
   QApplication::setApplicationName(QStringLiteral("DC Studio"));
-  QApplication::setOrganizationName(QStringLiteral("DC Studio"));
   QApplication::setApplicationVersion(QStringLiteral("0.1.0"));
 
   const QString pictures = QStandardPaths::writableLocation(QStandardPaths::PicturesLocation);
@@ -17,6 +16,7 @@ int main(int argc, char** argv) {
       .data_dir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation),
       .default_output_folder = QDir(pictures.isEmpty() ? QDir::homePath() : pictures).filePath(QStringLiteral("DC Studio")),
   });
+  app.setErrorHandler([&window](const QString& text) { window.showError(text); });
   window.show();
-  return QApplication::exec();
+  return dc::ui::GuardedApplication::exec();
 }

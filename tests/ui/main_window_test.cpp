@@ -23,9 +23,11 @@
 #include <QToolButton>
 #include <QUndoStack>
 #include <memory>
+#include <stdexcept>
 
 #include "tests/ui/ui_test_registry.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/common/guarded_application.h"
 #include "ui/common/notice_bar.h"
 #include "ui/gallery/gallery_model.h"
 #include "ui/gallery/gallery_view.h"
@@ -272,6 +274,21 @@ class MainWindowTest : public QObject {
     w->cancel();
     for (const QueueEntry& e : w->queueModel()->entries()) w->queueRunner()->cancel(e.id);
     QTRY_VERIFY_WITH_TIMEOUT(!w->queueRunner()->isRunning(), kJobTimeoutMs);
+  }
+
+  void anExceptionInAnEventHandlerIsShownNotFatal() {
+    auto w = makeWindow();
+    auto* app = qobject_cast<GuardedApplication*>(QCoreApplication::instance());
+    QVERIFY(app);
+    app->setErrorHandler([&w](const QString& text) { w->showError(text); });
+    QMetaObject::invokeMethod(
+        w.get(), [] { throw std::runtime_error("a slot that throws"); }, Qt::QueuedConnection);
+    QTRY_VERIFY(w->noticeBar()->text().contains(QLatin1String("a slot that throws")));
+    app->setErrorHandler({});
+    // Still working: a job runs to the end.
+    fillTinyJob(w.get(), QStringLiteral("still here"), 1);
+    w->generate();
+    QTRY_COMPARE_WITH_TIMEOUT(w->galleryModel()->rowCount(), 1, kJobTimeoutMs);
   }
 
   void galleryReopensParametersAndCopiesTheSeed() {

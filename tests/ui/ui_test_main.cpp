@@ -1,10 +1,10 @@
-#include <QApplication>
 #include <QTest>
 #include <cstdio>
 #include <cstdlib>
 #include <vector>
 
 #include "tests/ui/ui_test_registry.h"
+#include "ui/common/guarded_application.h"
 
 namespace dc::test {
 
@@ -18,7 +18,7 @@ std::map<std::string, UiTestFactory>& ui_tests() {
 int main(int argc, char** argv) {
   // No display needed; set before QApplication reads it.
   if (!std::getenv("QT_QPA_PLATFORM")) setenv("QT_QPA_PLATFORM", "offscreen", 1);
-  QApplication app(argc, argv);
+  dc::ui::GuardedApplication app(argc, argv);  // as dcstudio's
   QApplication::setApplicationName(QStringLiteral("DC Studio tests"));
 
   auto& tests = dc::test::ui_tests();

@@ -72,6 +72,7 @@ class MainWindow : public QMainWindow {
   const AppSettings& settings() const { return settings_; }
   void applySettings(const AppSettings& settings);  // saves them too
 
+  void showError(const QString& text);  // the notice bar above the viewport, and the status bar
   void generate();  // enqueue the panel's parameters and start the queue
   void cancel();    // the running job
   void showSettings();
@@ -103,7 +104,6 @@ class MainWindow : public QMainWindow {
   void saveSession();  // the panel's parameters, restored at the next start
   void saveQueue();
   void saveGallery();
-  void showError(const QString& text);
 
   void onEntryFinished(const QUuid& entry, const GenerationParams& params, const JobOutcome& outcome);
   void onQueueMoveRequested(int from, int to);
