@@ -5,6 +5,7 @@
 // shows its error and the app keeps working; cancel, undo/redo, reopen.
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
@@ -36,6 +37,7 @@
 #include "ui/queue/queue_runner.h"
 #include "ui/queue/queue_view.h"
 #include "ui/queue/render_queue_model.h"
+#include "ui/settings/settings_dialog.h"
 #include "ui/viewport/viewport_widget.h"
 
 namespace dc::ui {
@@ -274,6 +276,32 @@ class MainWindowTest : public QObject {
     w->cancel();
     for (const QueueEntry& e : w->queueModel()->entries()) w->queueRunner()->cancel(e.id);
     QTRY_VERIFY_WITH_TIMEOUT(!w->queueRunner()->isRunning(), kJobTimeoutMs);
+  }
+
+  void settingsApplyAndSurviveARestart() {
+    // A second model folder holding one (fake) pipeline.
+    const QString models = dir_->filePath(QStringLiteral("models"));
+    QVERIFY(QDir().mkpath(models + QStringLiteral("/another")));
+    QFile index(models + QStringLiteral("/another/model_index.json"));
+    QVERIFY(index.open(QIODevice::WriteOnly));
+    index.close();
+    AppSettings changed;
+    {
+      auto w = makeWindow();
+      changed = w->settings();
+      changed.model_folders << models;
+      changed.vram_budget = quint64(6) << 30;
+      changed.output_folder = dir_->filePath(QStringLiteral("elsewhere"));
+      SettingsDialog dialog(changed);  // the dialog shows and returns what it was given
+      QCOMPARE(dialog.settings(), changed);
+      w->applySettings(dialog.settings());
+      auto* model = child<QComboBox>(w.get(), "model");
+      QCOMPARE(model->count(), 2);
+      QCOMPARE(model->itemText(1), QStringLiteral("another"));
+    }
+    auto w = makeWindow();
+    QCOMPARE(w->settings(), changed);
+    QCOMPARE(child<QComboBox>(w.get(), "model")->count(), 2);
   }
 
   void anExceptionInAnEventHandlerIsShownNotFatal() {
