@@ -26,6 +26,20 @@ dc::Result<dc::nn::LoadOptions> to_load_options(const DeviceOptions& opt) {
   return load;
 }
 
+void JobDeviceOptions::add_to(CLI::App* command) {
+  command->add_option("--device", device_, "cpu or cuda (default: cuda when present)")
+      ->check(CLI::IsMember({"cpu", "cuda"}));
+  command->add_option("--dtype", dtype_, "f32 or bf16 (default: bf16 on cuda, f32 on cpu)")
+      ->check(CLI::IsMember({"f32", "bf16"}));
+}
+
+DeviceOptions JobDeviceOptions::resolved() const {
+  DeviceOptions d;
+  d.device = !device_.empty() ? device_ : dc::cuda_available() ? "cuda" : "cpu";
+  d.dtype = !dtype_.empty() ? dtype_ : d.device == "cuda" ? "bf16" : "f32";
+  return d;
+}
+
 int report_error(const std::string& command, const dc::Error& error) {
   std::fprintf(stderr, "dcgen %s: error: %s\n", command.c_str(), error.to_string().c_str());
   switch (error.code()) {

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include <CLI/CLI.hpp>
+
 #include "core/base/result.h"
 #include "core/nn/module.h"
 
@@ -15,6 +17,17 @@ constexpr int kExitBadInput = 2;   // unusable input: files, classes, shapes, op
 struct DeviceOptions {
   std::string device = "cpu";
   std::string dtype = "f32";
+};
+
+// --device / --dtype of generation jobs, defaulting to the GPU in bf16 when one is
+// present and to the CPU in f32 otherwise (an explicit choice always wins).
+class JobDeviceOptions {
+ public:
+  void add_to(CLI::App* command);
+  DeviceOptions resolved() const;
+
+ private:
+  std::string device_, dtype_;  // empty: not given
 };
 
 // Validates --device/--dtype (cuda must be compiled in and present).

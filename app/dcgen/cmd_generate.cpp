@@ -32,8 +32,7 @@ struct GenerateArgs {
   std::optional<uint64_t> seed;
   int steps = 20, batch = 1, width = 0, height = 0, preview_every = 0, max_sequence_length = 0;
   double guidance = 3.5;
-  DeviceOptions device;
-  bool device_given = false, dtype_given = false;
+  JobDeviceOptions device;
 };
 
 // Ctrl-C asks the running job to stop at the next step; a second one kills the process.
@@ -60,9 +59,8 @@ fs::path output_path(const fs::path& out, int index, int batch) {
 int run_generate(GenerateArgs a) {
   const char* cmd = "generate";
   // Device defaults: the GPU when there is one, in bf16; else the CPU in f32.
-  if (!a.device_given) a.device.device = dc::cuda_available() ? "cuda" : "cpu";
-  if (!a.dtype_given) a.device.dtype = a.device.device == "cuda" ? "bf16" : "f32";
-  auto load = to_load_options(a.device);
+  const DeviceOptions device = a.device.resolved();
+  auto load = to_load_options(device);
   if (!load) return report_error(cmd, load.error());
   const std::string ext = lower_ext(a.out);
   if (ext != ".png" && ext != ".exr" && ext != ".tif" && ext != ".tiff" && ext != ".safetensors") {
@@ -105,8 +103,8 @@ int run_generate(GenerateArgs a) {
     r.initial_noise = dc::ops::contiguous(dc::ops::cast(*noise, dc::DType::kF32));
   }
 
-  std::fprintf(stderr, "dcgen generate: loading %s on %s (%s)\n", a.model.c_str(), a.device.device.c_str(),
-               a.device.dtype.c_str());
+  std::fprintf(stderr, "dcgen generate: loading %s on %s (%s)\n", a.model.c_str(), device.device.c_str(),
+               device.dtype.c_str());
   auto pipe = dc::pipeline::FluxPipeline::open(a.model, options);
   if (!pipe) return report_error(cmd, pipe.error());
   const auto& info = (*pipe)->info();
@@ -154,7 +152,7 @@ int run_generate(GenerateArgs a) {
       record.guidance = r.guidance;
       record.true_cfg_scale = r.true_cfg_scale;
       record.seed = result->seeds[k];
-      record.device = a.device.device;
+      record.device = device.device;
       const dc::ImageMetadata meta = dc::pipeline::generation_metadata(record);
       s = dc::write_image(path, image, meta);
 #endif
@@ -199,14 +197,7 @@ Command add_generate_command(CLI::App& app) {
   c->add_option("--max-sequence-length", args->max_sequence_length, "T5 tokens (default: the tokenizer's, at most 512)")
       ->check(CLI::Range(1, 512));
   c->add_option("--vram-budget", args->vram_budget, "GPU memory the job may use, e.g. 24G (default: free memory)");
-  c->add_option_function<std::string>(
-       "--device", [args](const std::string& d) { args->device.device = d; args->device_given = true; },
-       "cpu or cuda (default: cuda when present)")
-      ->check(CLI::IsMember({"cpu", "cuda"}));
-  c->add_option_function<std::string>(
-       "--dtype", [args](const std::string& d) { args->device.dtype = d; args->dtype_given = true; },
-       "f32 or bf16 (default: bf16 on cuda, f32 on cpu)")
-      ->check(CLI::IsMember({"f32", "bf16"}));
+  args->device.add_to(c);
   c->add_option("--out", args->out, "Output image: .png (with generation parameters), .exr, .tif, or .safetensors")
       ->required();
   return {c, [args] { return run_generate(*args); }};

@@ -36,8 +36,7 @@ namespace proj = dc::project;
 struct RenderArgs {
   std::string project, out, shots_list, shard = "1/1", vram_budget, model_check = "warn";
   bool resume = false, dry_run = false;
-  DeviceOptions device;
-  bool device_given = false, dtype_given = false;
+  JobDeviceOptions device;
 };
 
 // Ctrl-C: the main loop sees the flag and cancels the engine's jobs; a second one kills the process.
@@ -120,9 +119,8 @@ std::vector<size_t> order_by_model(const proj::Project& p, std::vector<size_t> t
 
 int run_render(RenderArgs a) {
   const char* cmd = "render";
-  if (!a.device_given) a.device.device = dc::cuda_available() ? "cuda" : "cpu";
-  if (!a.dtype_given) a.device.dtype = a.device.device == "cuda" ? "bf16" : "f32";
-  auto load = to_load_options(a.device);
+  const DeviceOptions device = a.device.resolved();
+  auto load = to_load_options(device);
   if (!load) return report_error(cmd, load.error());
   dc::engine::EngineOptions options;
   options.pipeline = {load->device, load->dtype, 0};
@@ -243,7 +241,7 @@ int run_render(RenderArgs a) {
           }
           break;
         }
-        auto record = write_shot_output(out_dir, p, shot, *r, a.device.device);
+        auto record = write_shot_output(out_dir, p, shot, *r, device.device);
         if (!record) {
           failures.emplace_back(shot.id, record.error().to_string());
           std::fprintf(stderr, "dcgen render: shot \"%s\": %s\n", shot.id.c_str(), record.error().to_string().c_str());
@@ -284,14 +282,7 @@ Command add_render_command(CLI::App& app) {
       ->check(CLI::IsMember({"warn", "fail", "off"}))
       ->capture_default_str();
   c->add_option("--vram-budget", args->vram_budget, "GPU memory each job may use, e.g. 24G (default: free memory)");
-  c->add_option_function<std::string>(
-       "--device", [args](const std::string& d) { args->device.device = d; args->device_given = true; },
-       "cpu or cuda (default: cuda when present)")
-      ->check(CLI::IsMember({"cpu", "cuda"}));
-  c->add_option_function<std::string>(
-       "--dtype", [args](const std::string& d) { args->device.dtype = d; args->dtype_given = true; },
-       "f32 or bf16 (default: bf16 on cuda, f32 on cpu)")
-      ->check(CLI::IsMember({"f32", "bf16"}));
+  args->device.add_to(c);
   return {c, [args] { return run_render(*args); }};
 }
 
