@@ -43,6 +43,7 @@ StatusPanel::StatusPanel(QWidget* parent)
 
 void StatusPanel::showProgress(const JobProgress& p) {
   phase_->setText(p.total > 1 ? tr("%1 %2/%3").arg(p.phase).arg(p.step).arg(p.total) : p.phase);
+  progress_->setTextVisible(true);
   progress_->setValue(p.total > 0 ? 100 * p.step / p.total : 0);
   if (p.steps_per_second > 0) {
     // Slow steps (large images, CPU) read better as seconds per step.
@@ -54,6 +55,7 @@ void StatusPanel::showProgress(const JobProgress& p) {
 void StatusPanel::showIdle() {
   phase_->setText(tr("Ready"));
   progress_->setValue(0);
+  progress_->setTextVisible(false);  // an idle "0%" reads like a stalled job
   speed_->clear();
 }
 
