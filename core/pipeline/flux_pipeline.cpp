@@ -83,7 +83,26 @@ struct FluxPipeline::Impl {
   std::optional<text::ClipTokenizer> clip_tokenizer;
   std::optional<text::T5Tokenizer> t5_tokenizer;
   std::vector<StageSize> stage_sizes;  // text_encoder, text_encoder_2, transformer, vae
+  size_t budget = SIZE_MAX;            // device bytes a job may hold (CPU: unbounded)
+  int64_t transformer_width = 0;       // heads · head_dim
   ResidencyPlan plan;
+
+  // Working sets for a job of `tokens` image + `text_tokens` text tokens and `pixels`
+  // output pixels (batch included): the transformer's activations are ~64 values of
+  // its width per token; a tiled DC-AE decode peaked at ~350 bytes per output pixel
+  // on the H100 (docs/PERFORMANCE.md, 4096²: 5.5–6.2 GiB).
+  void set_working_sets(int64_t tokens, int64_t text_tokens, int64_t pixels) {
+    const size_t act = static_cast<size_t>(dtype_bits(options.dtype) / 8);
+    stage_sizes[2].working = static_cast<size_t>(transformer_width * (tokens + text_tokens)) * act * 64;
+    stage_sizes[3].working = (size_t{512} << 20) + static_cast<size_t>(pixels) * 350;
+  }
+  Status plan_for(int64_t tokens, int64_t text_tokens, int64_t pixels) {
+    set_working_sets(tokens, text_tokens, pixels);
+    plan = plan_residency(stage_sizes, budget);
+    info.residency = options.device.is_cuda() ? plan.explanation : "CPU (no device budget)";
+    if (!plan.fits) return Error::out_of_memory(info.name + ": " + plan.explanation);
+    return {};
+  }
   double scaling_factor = 1.0;
 
   // Resident stages (null when not loaded).
@@ -217,24 +236,20 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
   // DC-Gen's Res1K release (f32c32 latent) samples with the flux2 warp, its 4K one with the FLUX shift.
   info.default_shift = (info.vae_class == "AutoencoderDC" && info.vae_scale == 32) ? SigmaShift::kFlux2
                                                                                     : SigmaShift::kFlux;
-  // Residency: weights at the compute dtype, with rough working sets for a 1024² job
-  // (the transformer's grows with tokens; generate() re-checks for the actual size).
+  // Residency: weights at the compute dtype; working sets planned for a 1024², 512-token
+  // job here (so an unusable budget fails at open) and again for each job's size.
   DC_TRY(ComponentFolder te, impl->folder.component("text_encoder"));
   DC_TRY(ComponentFolder te2, impl->folder.component("text_encoder_2"));
-  const size_t act = static_cast<size_t>(dtype_bits(options.dtype) / 8);
+  impl->transformer_width = hidden_heads * head_dim;
   impl->stage_sizes = {
       {"text_encoder", weight_bytes(te.weights, options.dtype), size_t{256} << 20},
       {"text_encoder_2", weight_bytes(te2.weights, options.dtype), size_t{512} << 20},
-      {"transformer", weight_bytes(transformer.weights, options.dtype),
-       static_cast<size_t>(hidden_heads * head_dim) * act * 64 * 4608},
-      {"vae", weight_bytes(vae.weights, options.dtype), size_t{1} << 30},
+      {"transformer", weight_bytes(transformer.weights, options.dtype), 0},
+      {"vae", weight_bytes(vae.weights, options.dtype), 0},
   };
-  const size_t budget = options.device.is_cuda()
-                            ? (options.vram_budget ? options.vram_budget : default_device_budget())
-                            : SIZE_MAX;
-  impl->plan = plan_residency(impl->stage_sizes, budget);
-  info.residency = options.device.is_cuda() ? impl->plan.explanation : "CPU (no device budget)";
-  if (!impl->plan.fits) return Error::out_of_memory(dir.string() + ": " + impl->plan.explanation);
+  if (options.device.is_cuda()) impl->budget = options.vram_budget ? options.vram_budget : default_device_budget();
+  const int64_t side = 1024 / (info.vae_scale * info.patch);
+  DC_TRY_STATUS(impl->plan_for(side * side, 512, int64_t{1024} * 1024));
   return std::unique_ptr<FluxPipeline>(new FluxPipeline(std::move(impl)));
 }
 
@@ -282,6 +297,14 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   }
   const int64_t c = info.latent_channels, h = r.height / info.vae_scale, w = r.width / info.vae_scale;
   const int64_t tokens = (h / info.patch) * (w / info.patch);
+  DC_TRY_STATUS(plan_for(tokens, max_sequence_length, int64_t{r.width} * r.height * r.batch));
+  if (!plan.keep_all) {  // a smaller plan than the previous job's: nothing stays over from it
+    clip.reset();
+    t5.reset();
+    transformer.reset();
+    vae.reset();
+    if (options.device.is_cuda()) cuda_empty_cache();
+  }
   if (options.device.is_cuda()) cuda_reset_peak_memory();
 
   TextToImageResult result;

@@ -45,6 +45,23 @@ TEST(FluxPipelineBudgetCuda, ABudgetTooSmallForAStageIsAClearError) {
   EXPECT_NE(pipe.error().message().find("--vram-budget"), std::string::npos) << pipe.error().message();
 }
 
+TEST(FluxPipelineBudgetCuda, AJobTooLargeForTheBudgetIsRefusedBeforeLoading) {
+  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), DType::kBF16,
+                                                                             size_t{3} << 30});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  TextToImageRequest r;
+  r.prompt = "x";
+  r.width = r.height = 16384;  // the decode alone would need tens of GiB
+  int steps_run = 0;
+  GenerationEvents events;
+  events.on_progress = [&](const GenerationProgress& p) { steps_run += p.phase == GenerationPhase::kDenoising; };
+  auto result = (*pipe)->generate(r, events);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kOutOfMemory);
+  EXPECT_NE(result.error().message().find("vae"), std::string::npos) << result.error().message();
+  EXPECT_EQ(steps_run, 0);
+}
+
 TEST(FluxPipelineBudgetCuda, PeakStaysWithinTheBudget) {
   const size_t budget = size_t{2} << 30;
   auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), DType::kBF16, budget});
