@@ -6,6 +6,7 @@
 #include <string>
 
 #ifdef DC_HAVE_CUDA
+#include "core/tensor/cuda_context.h"
 #include "gpu/cuda/common/runtime.h"
 #endif
 
@@ -75,8 +76,11 @@ Result<void*> cuda_allocate(size_t bytes, int device) {
   } else {
     gpu::set_device(device);
     std::string e = gpu::device_malloc(&ptr, size);
-    if (!e.empty()) {
-      free_cached_locked(p);  // retry once after returning the cache to the driver
+    // Retry once after returning the cache to the driver, except while a CUDA
+    // graph is being captured: the cached blocks may already be in that graph.
+    const bool capturing = gpu::stream_is_capturing(static_cast<cudaStream_t>(current_cuda_stream()));
+    if (!e.empty() && !capturing) {
+      free_cached_locked(p);
       e = gpu::device_malloc(&ptr, size);
     }
     if (!e.empty()) {
@@ -84,7 +88,8 @@ Result<void*> cuda_allocate(size_t bytes, int device) {
       gpu::mem_get_info(&free_b, &total_b);
       return Error::out_of_memory("CUDA out of memory allocating " + human_bytes(size) + " (" +
                                   human_bytes(free_b) + " free of " + human_bytes(total_b) +
-                                  ", this process holds " + human_bytes(p.stats.allocated_bytes) + ")");
+                                  ", this process holds " + human_bytes(p.stats.allocated_bytes) + ")" +
+                                  (capturing ? " while capturing a CUDA graph: " + e : ""));
     }
     p.stats.reserved_bytes += size;
   }

@@ -14,7 +14,20 @@ std::string device_count(int* count) {
   return status(cudaGetDeviceCount(count));
 }
 std::string set_device(int device) { return status(cudaSetDevice(device)); }
-std::string device_malloc(void** ptr, size_t bytes) { return status(cudaMalloc(ptr, bytes)); }
+std::string device_malloc(void** ptr, size_t bytes) {
+  // cudaMalloc counts as "potentially unsafe" during a thread-local or global
+  // capture (it may synchronize) and would invalidate the capture; relaxed mode
+  // lets the caching allocator grow while a graph is captured.
+  cudaStreamCaptureMode mode = cudaStreamCaptureModeRelaxed;
+  cudaThreadExchangeStreamCaptureMode(&mode);
+  const cudaError_t e = cudaMalloc(ptr, bytes);
+  cudaThreadExchangeStreamCaptureMode(&mode);
+  return status(e);
+}
+bool stream_is_capturing(cudaStream_t stream) {
+  cudaStreamCaptureStatus capture = cudaStreamCaptureStatusNone;
+  return cudaStreamIsCapturing(stream, &capture) == cudaSuccess && capture != cudaStreamCaptureStatusNone;
+}
 std::string device_free(void* ptr) { return status(cudaFree(ptr)); }
 std::string mem_get_info(size_t* free_bytes, size_t* total_bytes) {
   return status(cudaMemGetInfo(free_bytes, total_bytes));

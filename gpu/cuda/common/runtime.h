@@ -12,12 +12,16 @@ namespace dc::gpu {
 
 std::string device_count(int* count);  // "" on success
 std::string set_device(int device);
+// Allowed while this thread captures a CUDA graph: the call runs in relaxed capture
+// mode (the allocation is not part of the graph; the graph may use the memory).
 std::string device_malloc(void** ptr, size_t bytes);
 std::string device_free(void* ptr);
 std::string mem_get_info(size_t* free_bytes, size_t* total_bytes);
 std::string memcpy_async(void* dst, const void* src, size_t bytes, cudaMemcpyKind kind, cudaStream_t stream);
 std::string stream_synchronize(cudaStream_t stream);
 std::string device_synchronize();
+// Whether work issued to `stream` is being captured into a CUDA graph.
+bool stream_is_capturing(cudaStream_t stream);
 // Compute capability as major*10+minor (90 for H100), multiprocessor count.
 std::string device_arch(int device, int* arch, int* sm_count);
 std::string device_name(int device, std::string* name);
