@@ -7,7 +7,8 @@ import torch
 import scenes
 
 CLIP_LENGTH = 77   # FluxPipeline: tokenizer.model_max_length
-T5_LENGTH = 512    # FluxPipeline and dcgen generate: max_sequence_length = 512
+T5_LENGTH = 64     # the demo's tokenizer_2 declares model_max_length 64 (the longest scene caption is
+                   # 41 tokens): dcgen generate pads to it, the reference gets max_sequence_length=64
 
 
 def _identity(x):
@@ -16,7 +17,7 @@ def _identity(x):
 
 class SceneBatches(torch.utils.data.Dataset):
     """Item `step`: {"scenes", "captions"} and, with tokenizer folders, "clip_ids" [B, 77] and
-    "t5_ids" [B, 512] int64 exactly as FluxPipeline tokenizes them (padded, truncated, no mask).
+    "t5_ids" [B, T5_LENGTH] int64 exactly as FluxPipeline tokenizes them (padded, truncated, no mask).
 
     Scene k of batch `step` comes from scenes.scene_rng(seed, stream, step * batch + k); a scene whose
     canonical caption is in `excluded` (the held-out evaluation prompts) is redrawn from the same rng.

@@ -141,6 +141,11 @@ def folder_bytes(folder):
 def pick_device(name):
     if name == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: no CUDA device")
+    if name == "cuda":
+        # torch 2.11 + cuDNN 9.19 on the H100: cuDNN's SDPA backward fails (mha_graph.execute not
+        # good) on the transformer's joint attention (head dim 32, 512 + 256 tokens); flash/efficient
+        # attention train the same model.
+        torch.backends.cuda.enable_cudnn_sdp(False)
     return torch.device(name)
 
 

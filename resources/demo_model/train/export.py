@@ -29,6 +29,7 @@ from safetensors.torch import save_file
 from transformers import CLIPTextModel, CLIPTokenizer, T5EncoderModel, T5TokenizerFast
 
 import common
+from batches import T5_LENGTH
 from make_flux_pipeline_golden import SCHEDULER, DCGenFluxReference, flux2_set_timesteps
 
 MODEL_INDEX = {
@@ -48,6 +49,7 @@ def save_pipeline(folder, vae, transformer, clip, t5, tokenizer_dir):
     folder.mkdir(parents=True)
     shutil.copytree(tokenizer_dir / "tokenizer", folder / "tokenizer")
     shutil.copytree(tokenizer_dir / "tokenizer_2", folder / "tokenizer_2")
+    declare_t5_length(folder / "tokenizer_2" / "tokenizer_config.json")
     vae.to(torch.float16).save_pretrained(folder / "vae")
     transformer.to(torch.float16).save_pretrained(folder / "transformer")
     clip.to(torch.float16).save_pretrained(folder / "text_encoder")
@@ -57,6 +59,14 @@ def save_pipeline(folder, vae, transformer, clip, t5, tokenizer_dir):
     for m in (vae, transformer, clip, t5):
         m.to(torch.float32)
     return common.folder_bytes(folder)
+
+
+def declare_t5_length(config_path):
+    """The prompt length the transformer was trained with, where `dcgen generate` reads its default
+    --max-sequence-length (FluxPipeline itself takes it as an argument: see generate())."""
+    config = json.loads(config_path.read_text())
+    config["model_max_length"] = T5_LENGTH
+    config_path.write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n")
 
 
 def load_reference(folder, device="cpu"):
@@ -84,14 +94,14 @@ def initial_noise(pipe, seeds, height, width):
 @torch.no_grad()
 def generate(pipe, prompts, noise, height, width, steps, guidance=3.5):
     """The reference pipeline as `dcgen generate` runs a DC-Gen f32 model by default: the "flux2" sigma
-    warp (r = sqrt(tokens * channels / 4096)), embedded guidance, no true CFG, 512 T5 tokens.
+    warp (r = sqrt(tokens * channels / 4096)), embedded guidance, no true CFG, T5_LENGTH T5 tokens.
     Returns [B, 3, H, W] in [-1, 1] (f32, CPU)."""
     b, c, h, w = noise.shape
     device = pipe.transformer.device
     pipe.scheduler = FlowMatchEulerDiscreteScheduler(**SCHEDULER)
     pipe.scheduler.set_timesteps = types.MethodType(flux2_set_timesteps(math.sqrt(h * w * c / 4096)), pipe.scheduler)
     out = pipe(prompt=list(prompts), height=height, width=width, num_inference_steps=steps, guidance_scale=guidance,
-               latents=noise.to(device), output_type="latent", max_sequence_length=512)
+               latents=noise.to(device), output_type="latent", max_sequence_length=T5_LENGTH)
     latents = out.images.reshape(b, h, w, c).permute(0, 3, 1, 2)
     return pipe.vae.decode(latents / pipe.vae.config.scaling_factor).sample.float().cpu()
 
@@ -104,10 +114,10 @@ def verify(folder, trained_text, sizes, device):
     pipe = load_reference(folder, device)
     clip, t5 = (m.to(device) for m in trained_text)
     prompts = ["a red circle on the left", "a small yellow star at the top on a purple background", ""]
-    seq, pooled, _ = pipe.encode_prompt(prompt=prompts, prompt_2=None, device=device, max_sequence_length=512)
+    seq, pooled, _ = pipe.encode_prompt(prompt=prompts, prompt_2=None, device=device, max_sequence_length=T5_LENGTH)
     def ids(tok, n):
         return tok(prompts, padding="max_length", max_length=n, truncation=True, return_tensors="pt").input_ids.to(device)
-    seq2, pooled2 = encode_prompt(clip, t5, ids(pipe.tokenizer, 77), ids(pipe.tokenizer_2, 512))
+    seq2, pooled2 = encode_prompt(clip, t5, ids(pipe.tokenizer, 77), ids(pipe.tokenizer_2, T5_LENGTH))
     # fp16 storage is the only difference between the trained encoders and the reloaded ones.
     rel = lambda a, b: ((a - b).norm() / b.norm()).item()
     enc_err = max(rel(seq.float(), seq2.float()), rel(pooled.float(), pooled2.float()))

@@ -4,8 +4,8 @@ on the (frozen, fp16-rounded) DC-AE's latents of rendered scenes.
 Text encoders: CLIPTextModel and T5EncoderModel start from random weights and learn only through the
 transformer's loss (no separate text objective): the caption language is tiny and the transformer is
 the only consumer, so end-to-end training is the simplest thing that gives them meaning. Prompts are
-tokenized and encoded exactly as FluxPipeline does (CLIP: 77 tokens, pooled output; T5: 512 tokens
-padded, no attention mask), so inference sees what training saw.
+tokenized and encoded exactly as FluxPipeline does (CLIP: 77 tokens, pooled output; T5: T5_LENGTH
+tokens padded, no attention mask), so inference sees what training saw.
 
 Flow matching (FluxPipeline's convention): x_s = (1 - s) * x0 + s * noise for a sigma s drawn
 logit-normal(0, 1); the transformer gets timestep = s (the pipeline's t / 1000) and predicts
@@ -57,7 +57,7 @@ def build_transformer(sizes, latent_channels):
 
 
 def encode_prompt(clip, t5, clip_ids, t5_ids):
-    """FluxPipeline.encode_prompt on token ids: (T5 last hidden state [B, 512, D], CLIP pooled [B, P])."""
+    """FluxPipeline.encode_prompt on token ids: (T5 last hidden state [B, T5_LENGTH, D], CLIP pooled [B, P])."""
     pooled = clip(clip_ids, output_hidden_states=False).pooler_output
     sequence = t5(t5_ids, output_hidden_states=False)[0]
     return sequence, pooled
@@ -109,12 +109,25 @@ def flow_loss(models, vae, item, sizes, device, generator):
     return F.mse_loss(v.float(), pack(noise - x0))
 
 
-def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded):
-    """Returns ((transformer, clip, t5) EMA weights in f32 on the CPU, info dict)."""
+def load_trained(folder):
+    """(transformer, clip, t5) in f32 from an exported pipeline folder, to continue training it."""
+    f32 = dict(torch_dtype=torch.float32)
+    return (FluxTransformer2DModel.from_pretrained(folder / "transformer", **f32),
+            CLIPTextModel.from_pretrained(folder / "text_encoder", dtype=torch.float32),
+            T5EncoderModel.from_pretrained(folder / "text_encoder_2", dtype=torch.float32))
+
+
+def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded, init_from=None):
+    """Returns ((transformer, clip, t5) EMA weights in f32 on the CPU, info dict). `init_from`: an
+    exported pipeline folder whose weights this run continues from (a fresh optimizer and schedule;
+    the batches are a stream of their own, so no scene of the first run repeats)."""
     steps, minutes = sizes.flux_steps, sizes.flux_minutes
     common.seed_everything(seed + 10)
-    clip, t5 = build_text_encoders(sizes, tokenizer_dir)
-    transformer = build_transformer(sizes, vae.config.latent_channels)
+    if init_from is None:
+        clip, t5 = build_text_encoders(sizes, tokenizer_dir)
+        transformer = build_transformer(sizes, vae.config.latent_channels)
+    else:
+        transformer, clip, t5 = load_trained(init_from)
     models = [m.to(device).train() for m in (transformer, clip, t5)]
     vae = vae.to(device).eval().requires_grad_(False)
     params = [p for m in models for p in m.parameters()]
@@ -122,7 +135,7 @@ def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded):
                             fused=device.type == "cuda")
     ema = EMA(models, sizes.ema_decay)
     generator = torch.Generator(device=device).manual_seed(seed + 11)
-    data = SceneBatches(seed, "flux", sizes.flux_batch, steps, excluded=excluded, drop_caption=DROP_CAPTION,
+    data = SceneBatches(seed, "flux" if init_from is None else "flux-continued", sizes.flux_batch, steps, excluded=excluded, drop_caption=DROP_CAPTION,
                         tokenizer_dirs=(tokenizer_dir / "tokenizer", tokenizer_dir / "tokenizer_2"))
     log = common.StepLog(log_csv, "flux", sizes.log_every)
     budget = common.StepBudget(steps, minutes)
@@ -153,6 +166,7 @@ def train_flux(sizes, seed, device, tokenizer_dir, vae, log_csv, excluded):
             "params": counts, "final_loss": log.rows[-1][2] if log.rows else None,
             "text_encoders": "trained jointly with the transformer (flow-matching loss only), from random init",
             "guidance": f"guidance_embeds=true; trained with uninformative guidance ~ U{GUIDANCE_RANGE}",
-            "drop_caption": DROP_CAPTION, "ema_decay": sizes.ema_decay}
+            "drop_caption": DROP_CAPTION, "ema_decay": sizes.ema_decay,
+            "continued_from": None if init_from is None else str(init_from)}
     print(f"[flux] {counts}, {seconds:.0f} s", flush=True)
     return out, info

@@ -71,7 +71,8 @@ def stage_flux(args, sizes, device, work, excluded):
     vae = AutoencoderDC.from_pretrained(source / "vae", torch_dtype=torch.float32)
     flux_csv = work / "losses_flux.csv"
     flux_csv.unlink(missing_ok=True)
-    (transformer, clip, t5), info["flux"] = train_flux(sizes, args.seed, device, source, vae, flux_csv, excluded)
+    (transformer, clip, t5), info["flux"] = train_flux(sizes, args.seed, device, source, vae, flux_csv, excluded,
+                                                        init_from=args.flux_init)
     folder = work / "pipeline"
     start = time.time()
     total = save_pipeline(folder, vae.cpu(), transformer, clip, t5, source)
@@ -106,6 +107,8 @@ def main():
         parser.add_argument(f"--{stage}-steps", type=int, help=f"override the {stage} stage's step count")
         parser.add_argument(f"--{stage}-minutes", type=float,
                             help=f"override the {stage} stage's wall-clock guard (0: none)")
+    parser.add_argument("--flux-init", type=Path,
+                        help="continue the flux stage from this exported pipeline folder's weights")
     parser.add_argument("--deterministic", action="store_true", help="deterministic CUDA kernels (slower)")
     args = parser.parse_args()
     sizes = SIZES["smoke" if args.smoke else args.sizes]
