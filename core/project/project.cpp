@@ -16,6 +16,13 @@ const Shot* Project::find_shot(std::string_view id) const {
   return it == shots.end() ? nullptr : &*it;
 }
 
+const std::string& prompt_at_frame(const Shot& shot, int frame) {
+  const std::string* prompt = &shot.prompt;
+  for (const PromptKeyframe& k : shot.keyframes)
+    if (k.frame <= frame) prompt = &k.prompt;
+  return *prompt;
+}
+
 bool is_valid_shot_id(std::string_view id) {
   if (id.empty() || id.size() > 64) return false;
   return std::all_of(id.begin(), id.end(), [](char c) {

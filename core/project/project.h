@@ -35,6 +35,15 @@ struct LoRARef {
   bool operator==(const LoRARef&) const = default;
 };
 
+// A prompt that takes over at a frame of a video shot. The shot's own prompt
+// holds from frame 0; a keyframe's prompt from its frame until the next one
+// (how the video pipeline blends neighbouring prompts is the pipeline's choice).
+struct PromptKeyframe {
+  int frame = 1;  // 1 ... frames - 1; a shot's keyframes are in increasing frame order
+  std::string prompt;
+  bool operator==(const PromptKeyframe&) const = default;
+};
+
 // Where the shot sits on the timeline (seconds from the start of the edit).
 struct TimelinePlacement {
   int track = 0;
@@ -59,6 +68,7 @@ struct Shot {
   int height = 1024;
   int frames = 0;   // video shots only
   double fps = 0;   // video shots only
+  std::vector<PromptKeyframe> keyframes;  // video shots only
   std::vector<LoRARef> loras;
   TimelinePlacement timeline;
   bool operator==(const Shot&) const = default;
@@ -85,6 +95,9 @@ struct Project {
 inline constexpr std::string_view kSamplers[] = {"flow_match_euler"};
 inline constexpr std::string_view kSchedules[] = {"auto", "flux", "flux2"};
 inline constexpr std::string_view kImageFormats[] = {"png", "exr", "tif", "safetensors"};
+
+// The prompt in effect at `frame`: the last keyframe at or before it, else the shot's prompt.
+const std::string& prompt_at_frame(const Shot& shot, int frame);
 
 // True for 1-64 characters of [A-Za-z0-9_-] (no dots, slashes or spaces).
 bool is_valid_shot_id(std::string_view id);

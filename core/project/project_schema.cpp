@@ -39,6 +39,32 @@ LoRARef read_lora(const json& value, const std::string& path, SchemaProblems& pr
   return l;
 }
 
+// Prompt keyframes of a video shot of `frames` frames: frames 1 ... frames - 1
+// (frame 0 is the shot's own prompt), one per frame, in increasing order.
+std::vector<PromptKeyframe> read_keyframes(const json& value, const std::string& path, int frames,
+                                           SchemaProblems& problems) {
+  std::vector<PromptKeyframe> keyframes;
+  if (!value.empty() && frames < 2) {
+    problems.add(path, "a shot of " + std::to_string(frames) + " frame has no frame after 0 for a keyframe");
+    return keyframes;
+  }
+  for (size_t i = 0; i < value.size(); ++i) {
+    ObjectReader r(value[i], json_path(path, i), problems);
+    PromptKeyframe k;
+    const size_t problems_before = problems.items().size();
+    k.frame = static_cast<int>(r.integer("frame", std::nullopt, 1, frames - 1));
+    const bool frame_read = problems.items().size() == problems_before;
+    k.prompt = r.string("prompt");
+    if (frame_read && !keyframes.empty() && k.frame <= keyframes.back().frame) {
+      r.problem("frame", "must be after keyframes[" + std::to_string(i - 1) + "]'s frame " +
+                             std::to_string(keyframes.back().frame) + " (one keyframe per frame, in frame order)");
+    }
+    r.reject_unknown_keys();
+    keyframes.push_back(std::move(k));
+  }
+  return keyframes;
+}
+
 // `previous_end`: where the shot before this one ends (the default start).
 TimelinePlacement read_timeline(ObjectReader& shot, const Shot& s, double previous_end, SchemaProblems& problems) {
   TimelinePlacement t;
@@ -79,8 +105,10 @@ Shot read_shot(const json& value, const std::string& path, double previous_end, 
   if (s.type == ShotType::kVideo) {
     s.frames = static_cast<int>(r.integer("frames", std::nullopt, 1, 100000));
     s.fps = r.number("fps", std::nullopt, 0.0, 240.0, true);
+    if (const json* keyframes = r.array("keyframes", false))
+      s.keyframes = read_keyframes(*keyframes, r.path_of("keyframes"), s.frames, problems);
   } else {
-    for (const char* key : {"frames", "fps"}) {
+    for (const char* key : {"frames", "fps", "keyframes"}) {
       if (r.has(key)) r.problem(key, "is only for video shots (this shot's type is image)");
       r.mark_known(key);
     }
@@ -190,6 +218,8 @@ ordered_json project_to_json(const Project& p) {
     if (s.type == ShotType::kVideo) {
       j["frames"] = s.frames;
       j["fps"] = s.fps;
+      j["keyframes"] = ordered_json::array();
+      for (const PromptKeyframe& k : s.keyframes) j["keyframes"].push_back({{"frame", k.frame}, {"prompt", k.prompt}});
     }
     j["loras"] = ordered_json::array();
     for (const LoRARef& l : s.loras) j["loras"].push_back({{"path", l.path}, {"strength", l.strength}});

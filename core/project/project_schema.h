@@ -7,14 +7,15 @@
 // Rules: the keys each object may have (unknown keys are errors, so a typo is not
 // silently ignored), which are required, their JSON types and ranges, unique
 // model and shot ids, shots naming a known model, known shot types, samplers,
-// schedules and output formats, video-only keys only on video shots.
+// schedules and output formats, video-only keys only on video shots, prompt
+// keyframes inside their shot (frames 1 ... frames - 1) in increasing frame order.
 //
 // Document layout (version 1):
 //   { "format": "dcstudio-project", "version": 1, "name": "...",
 //     "models": [ { "id", "folder", "content_hash"? } ],
 //     "shots":  [ { "id", "type": "image"|"video", "model", "prompt", "negative_prompt"?, "seed",
 //                   "steps"?, "guidance"?, "true_cfg_scale"?, "sampler"?, "schedule"?, "width", "height",
-//                   "frames"/"fps" (video), "loras"?: [ { "path", "strength"? } ],
+//                   "frames"/"fps" (video), "keyframes"? (video): [ { "frame", "prompt" } ], "loras"?: [ { "path", "strength"? } ],
 //                   "timeline"?: { "track"?, "start"?, "duration"? } } ],
 //     "output"?: { "folder"?, "image_format"? } }
 // Optional keys take the defaults in project.h. A shot without "timeline" starts

@@ -71,6 +71,8 @@ std::string shot_fingerprint(const Project& project, const Shot& shot) {
   j["schedule"] = shot.schedule;
   j["size"] = {shot.width, shot.height};
   j["video"] = {shot.frames, shot.fps};
+  // Only when present, so the fingerprints of shots made before keyframes existed stay the same.
+  for (const PromptKeyframe& k : shot.keyframes) j["keyframes"].push_back({k.frame, k.prompt});
   for (const LoRARef& l : shot.loras) j["loras"].push_back({l.path, l.strength});
   if (const ModelRef* m = project.find_model(shot.model)) j["model"] = {m->folder, m->content_hash};
   j["image_format"] = project.output.image_format;

@@ -30,6 +30,9 @@ TEST(ProjectFormat, EveryFieldRoundTripsThroughText) {
   EXPECT_EQ(doc["version"], kProjectVersion);
   EXPECT_FALSE(doc["shots"][0].contains("frames"));  // video-only keys only on video shots
   EXPECT_EQ(doc["shots"][2]["frames"], 81);
+  EXPECT_FALSE(doc["shots"][0].contains("keyframes"));
+  EXPECT_EQ(doc["shots"][2]["keyframes"][1]["frame"], 80);
+  EXPECT_EQ(doc["shots"][2]["keyframes"][1]["prompt"], "gulls over the water, 灯台");
   EXPECT_FALSE(doc["models"][1].contains("content_hash"));  // empty hash: not written
 }
 
@@ -67,6 +70,27 @@ TEST(ProjectFormat, OptionalKeysTakeTheirDefaultsAndShotsFollowOneAnother) {
   EXPECT_EQ(p->shots[2].timeline, (TimelinePlacement{0, 7.0, 5.0}));
   EXPECT_EQ(p->shots[1].type, ShotType::kVideo);
   EXPECT_EQ(p->shots[1].frames, 16);
+  EXPECT_TRUE(p->shots[1].keyframes.empty());
+}
+
+TEST(ProjectFormat, KeyframesLoadInFrameOrderAndNameThePromptInEffect) {
+  json doc = test::minimal_document();  // shot "b": 16 frames
+  doc["shots"][1]["keyframes"] = {{{"frame", 4}, {"prompt", "dusk"}}, {{"frame", 15}, {"prompt", "night"}}};
+  auto p = parse_project(doc.dump());
+  ASSERT_TRUE(p) << p.error().to_string();
+  const Shot& b = p->shots[1];
+  ASSERT_EQ(b.keyframes, (std::vector<PromptKeyframe>{{4, "dusk"}, {15, "night"}}));
+  EXPECT_EQ(prompt_at_frame(b, 0), "two");  // the shot's own prompt until the first keyframe
+  EXPECT_EQ(prompt_at_frame(b, 3), "two");
+  EXPECT_EQ(prompt_at_frame(b, 4), "dusk");
+  EXPECT_EQ(prompt_at_frame(b, 14), "dusk");
+  EXPECT_EQ(prompt_at_frame(b, 15), "night");
+  EXPECT_EQ(prompt_at_frame(p->shots[0], 3), "one");  // no keyframes: the shot's prompt throughout
+  auto text = serialize_project(*p);
+  ASSERT_TRUE(text);
+  auto back = parse_project(*text);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, *p);
 }
 
 struct SchemaCase {
@@ -93,6 +117,31 @@ TEST(ProjectFormat, SchemaErrorsNameTheJsonPath) {
       {"typo in a key", [](json& d) { d["shots"][0]["stesp"] = 3; }, "shots[0].stesp: unknown key"},
       {"frames on an image", [](json& d) { d["shots"][0]["frames"] = 10; },
        "shots[0].frames: is only for video shots"},
+      {"keyframes on an image", [](json& d) { d["shots"][0]["keyframes"] = json::array(); },
+       "shots[0].keyframes: is only for video shots"},
+      {"keyframe at frame 0", [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 0}, {"prompt", "x"}}}; },
+       "shots[1].keyframes[0].frame: must be an integer from 1 to 15, got 0"},
+      {"keyframe past the end", [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 16}, {"prompt", "x"}}}; },
+       "shots[1].keyframes[0].frame: must be an integer from 1 to 15, got 16"},
+      {"keyframes out of order",
+       [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 9}, {"prompt", "x"}}, {{"frame", 3}, {"prompt", "y"}}}; },
+       "shots[1].keyframes[1].frame: must be after keyframes[0]'s frame 9"},
+      {"two keyframes on one frame",
+       [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 5}, {"prompt", "x"}}, {{"frame", 5}, {"prompt", "y"}}}; },
+       "shots[1].keyframes[1].frame: must be after keyframes[0]'s frame 5"},
+      {"keyframe without prompt", [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 5}}}; },
+       "shots[1].keyframes[0].prompt: is required"},
+      {"keyframe with an unknown key",
+       [](json& d) { d["shots"][1]["keyframes"] = {{{"frame", 5}, {"prompt", "x"}, {"time", 1}}}; },
+       "shots[1].keyframes[0].time: unknown key"},
+      {"keyframe in a one-frame shot",
+       [](json& d) {
+         d["shots"][1]["frames"] = 1;
+         d["shots"][1]["keyframes"] = {{{"frame", 1}, {"prompt", "x"}}};
+       },
+       "shots[1].keyframes: a shot of 1 frame has no frame after 0"},
+      {"keyframes not an array", [](json& d) { d["shots"][1]["keyframes"] = "x"; },
+       "shots[1].keyframes: must be an array"},
       {"video without fps", [](json& d) { d["shots"][1].erase("fps"); }, "shots[1].fps: is required"},
       {"zero fps", [](json& d) { d["shots"][1]["fps"] = 0; }, "shots[1].fps: must be a number greater than 0"},
       {"unknown sampler", [](json& d) { d["shots"][0]["sampler"] = "ddim"; }, "shots[0].sampler: must be one of"},

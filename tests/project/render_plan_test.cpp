@@ -89,6 +89,14 @@ TEST(RenderPlan, FingerprintFollowsWhatDecidesTheOutput) {
   EXPECT_FALSE(changed([](Project& q) { q.shots[0].timeline.start += 10; }));  // moving a shot is not re-rendering it
   EXPECT_FALSE(changed([](Project& q) { q.name = "renamed"; }));
   EXPECT_FALSE(changed([](Project& q) { q.shots[1].prompt = "another shot"; }));
+  // A video shot's prompt keyframes decide its frames.
+  const std::string video = shot_fingerprint(p, p.shots[2]);
+  Project q = p;
+  q.shots[2].keyframes[0].prompt += "!";
+  EXPECT_NE(shot_fingerprint(q, q.shots[2]), video);
+  q = p;
+  q.shots[2].keyframes[0].frame += 1;
+  EXPECT_NE(shot_fingerprint(q, q.shots[2]), video);
   EXPECT_EQ(shot_output_name(p, p.shots[0]), "opening.exr");
 }
 

@@ -13,7 +13,8 @@
 namespace dc::test {
 
 // Every field set away from its default: image shots with and without LoRAs,
-// negative prompt + true CFG, a video shot, non-default output settings.
+// negative prompt + true CFG, a video shot with prompt keyframes, non-default
+// output settings.
 inline project::Project sample_project() {
   using namespace project;
   Project p;
@@ -54,6 +55,7 @@ inline project::Project sample_project() {
   v.height = 480;
   v.frames = 81;
   v.fps = 16;
+  v.keyframes = {{24, "the lighthouse comes into view"}, {80, "gulls over the water, 灯台"}};  // 80: the last frame
   v.timeline = {0, 11.5, 81.0 / 16};
   p.shots = {a, b, v};
   p.output = {"/renders/harbour", "exr"};
