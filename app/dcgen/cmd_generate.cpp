@@ -1,4 +1,5 @@
-// dcgen generate --model PIPELINE_DIR --prompt TEXT --out FILE.png [options]
+// dcgen generate [--model PIPELINE_DIR] --prompt TEXT --out FILE.png [options]
+// (no --model: the embedded demo model, core/pipeline/embedded_model.h)
 // Text-to-image with a FLUX-architecture pipeline folder (DC-Gen-FLUX or FLUX.1).
 #include <csignal>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include "core/io/safetensors/safetensors_writer.h"
 #include "core/ops/copy.h"
 #include "core/ops/profile.h"
+#include "core/pipeline/embedded_model.h"
 #include "core/pipeline/flux_pipeline.h"
 #include "core/pipeline/generation_metadata.h"
 #include "core/pipeline/memory_budget.h"
@@ -103,14 +105,20 @@ int run_generate(GenerateArgs a) {
     r.initial_noise = dc::ops::contiguous(dc::ops::cast(*noise, dc::DType::kF32));
   }
 
+  if (a.model.empty()) {
+    auto demo = dc::pipeline::embedded_demo_model();
+    if (!demo) return report_error(cmd, demo.error());
+    a.model = demo->string();
+    std::fprintf(stderr, "dcgen generate: no --model: using the embedded demo model (a tiny model of colored "
+                         "shapes, for trying DC Studio out; --model PIPELINE_DIR runs a real DC-Gen checkpoint)\n");
+  }
   std::fprintf(stderr, "dcgen generate: loading %s on %s (%s)\n", a.model.c_str(), device.device.c_str(),
                device.dtype.c_str());
   auto pipe = dc::pipeline::FluxPipeline::open(a.model, options);
   if (!pipe) return report_error(cmd, pipe.error());
   const auto& info = (*pipe)->info();
-  const int native = info.vae_scale >= 64 ? 4096 : 1024;  // DC-Gen's Res4K / Res1K defaults
-  r.width = a.width ? a.width : native;
-  r.height = a.height ? a.height : native;
+  r.width = a.width ? a.width : info.default_width;
+  r.height = a.height ? a.height : info.default_height;
   std::fprintf(stderr, "dcgen generate: %s, %dx%d, %d steps, seed %llu; memory: %s\n", info.name.c_str(), r.width,
                r.height, r.steps, static_cast<unsigned long long>(r.seed), info.residency.c_str());
 
@@ -141,6 +149,7 @@ int run_generate(GenerateArgs a) {
 #ifdef DC_HAVE_OIIO
       dc::pipeline::GenerationRecord record;
       record.model = info.name;
+      if (info.demo) record.extra.emplace_back("demo_model", "true");  // outputs say they are a demo's
       record.prompt = r.prompt;
       record.prompt_2 = r.prompt_2;
       record.negative_prompt = r.negative_prompt;
@@ -176,8 +185,9 @@ int run_generate(GenerateArgs a) {
 Command add_generate_command(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
   CLI::App* c = app.add_subcommand("generate", "Text to image with a FLUX-architecture pipeline folder (DC-Gen-FLUX)");
-  c->add_option("--model", args->model, "Pipeline folder (model_index.json): DC-Gen-FLUX.1-Krea-Dev-Res1K/-Res4K")
-      ->required()
+  c->add_option("--model", args->model,
+                 "Pipeline folder (model_index.json): DC-Gen-FLUX.1-Krea-Dev-Res1K/-Res4K (default: the embedded "
+                 "demo model)")
       ->check(CLI::ExistingDirectory);
   c->add_option("--prompt", args->prompt, "What to draw")->required();
   c->add_option("--prompt-2", args->prompt_2, "A different prompt for the T5 encoder (default: --prompt)");
@@ -186,7 +196,7 @@ Command add_generate_command(CLI::App& app) {
   c->add_option("--seed", args->seed, "Noise seed (default: random, printed); image k of a batch uses seed + k");
   c->add_option("--steps", args->steps, "Sampling steps")->check(CLI::Range(1, 1000))->capture_default_str();
   c->add_option("--guidance", args->guidance, "Embedded guidance (FLUX-dev style)")->capture_default_str();
-  c->add_option("--width", args->width, "Image width in pixels (default: 1024, or 4096 for 64x-latent models)");
+  c->add_option("--width", args->width, "Image width in pixels (default: the model card's, else 1024, or 4096 for 64x-latent models)");
   c->add_option("--height", args->height, "Image height in pixels");
   c->add_option("--batch", args->batch, "Images to make")->check(CLI::Range(1, 64))->capture_default_str();
   c->add_option("--shift", args->shift, "Sigma schedule: auto, flux (FLUX resolution shift) or flux2 (DC-Gen)")

@@ -18,6 +18,7 @@
 #include "core/pipeline/flow_match_scheduler.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/memory_budget.h"
+#include "core/pipeline/model_card.h"
 #include "core/tensor/cuda_context.h"
 
 namespace dc::pipeline {
@@ -198,6 +199,7 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
   FluxPipelineInfo& info = impl->info;
   info.name = dir.filename().string().empty() ? dir.parent_path().filename().string() : dir.filename().string();
   DC_TRY(info.vae_class, impl->folder.component_class("vae"));
+  DC_TRY(const std::optional<ModelCard> card, read_model_card(dir));
   DC_TRY(auto scheduler_dir, impl->component("scheduler"));
   DC_TRY(impl->scheduler_config, FlowMatchSchedulerConfig::from_folder(scheduler_dir));
   DC_TRY(auto tok_dir, impl->component("tokenizer"));
@@ -232,6 +234,15 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
                          " channels per token but the " + info.vae_class + " latent has " +
                          std::to_string(info.latent_channels) + " channels in " + std::to_string(info.patch) + "x" +
                          std::to_string(info.patch) + " patches");
+  }
+  info.default_width = info.default_height = info.vae_scale >= 64 ? 4096 : 1024;  // DC-Gen's Res4K / Res1K
+  if (card) {
+    if (!card->label.empty()) info.name = card->label;
+    info.demo = card->demo;
+    if (card->default_width > 0) {
+      info.default_width = card->default_width;
+      info.default_height = card->default_height;
+    }
   }
   // DC-Gen's Res1K release (f32c32 latent) samples with the flux2 warp, its 4K one with the FLUX shift.
   info.default_shift = (info.vae_class == "AutoencoderDC" && info.vae_scale == 32) ? SigmaShift::kFlux2

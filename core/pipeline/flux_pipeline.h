@@ -30,7 +30,10 @@ struct FluxPipelineOptions {
 
 // What the folder holds, for UIs, logs and metadata.
 struct FluxPipelineInfo {
-  std::string name;             // the folder's name
+  std::string name;             // the model card's label, else the folder's name
+  bool demo = false;            // the model card says it is a demo model (model_card.h)
+  int default_width = 1024;     // the card's resolution, else DC-Gen's: 4096 for 64x latents, 1024 otherwise
+  int default_height = 1024;
   std::string vae_class;        // "AutoencoderDC" or "AutoencoderKL"
   int64_t latent_channels = 0;  // VAE latent channels
   int64_t vae_scale = 0;        // image pixels per latent pixel (32, 64; 8 for FLUX.1)

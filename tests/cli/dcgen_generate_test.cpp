@@ -151,3 +151,26 @@ TEST(DcgenGenerate, CtrlCCancelsCleanlyAndWritesNothing) {
 
 }  // namespace
 }  // namespace dc
+
+namespace dc {
+namespace {
+
+// No --model: the embedded demo model, at the size its model card declares (512²).
+TEST(DcgenGenerate, UsesTheEmbeddedDemoModelByDefault) {
+  test::TempDir tmp;
+  const auto out = tmp / "demo.safetensors";
+  const test::CliRun r = test::dcgen("generate --device cpu --steps 2 --seed 3 --prompt 'a red circle on the left' "
+                                     "--out " + test::q(out));
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("embedded demo model"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("512x512"), std::string::npos) << r.output;
+  auto file = SafetensorsFile::open(out);
+  ASSERT_TRUE(file) << file.error().to_string();
+  auto image = (*file)->tensor("image");
+  ASSERT_TRUE(image);
+  EXPECT_EQ(image->shape(), (Shape{1, 3, 512, 512}));
+  test::expect_non_constant(*image);
+}
+
+}  // namespace
+}  // namespace dc

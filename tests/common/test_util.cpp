@@ -1,6 +1,8 @@
 #include "tests/common/test_util.h"
 
 #include <cstdlib>
+#include <algorithm>
+#include <cmath>
 #include <random>
 
 namespace dc::test {
@@ -30,6 +32,19 @@ uint64_t fresh_seed() {
   const uint64_t seed = (static_cast<uint64_t>(rd()) << 32) | rd();
   std::printf("[seed] %llu (set DC_TEST_SEED to repeat)\n", static_cast<unsigned long long>(seed));
   return seed;
+}
+
+double image_psnr(const Tensor& a, const Tensor& b) {
+  const Tensor x = ops::contiguous(ops::cast(ops::to_device(a, Device::cpu()), DType::kF32));
+  const Tensor y = ops::contiguous(ops::cast(ops::to_device(b, Device::cpu()), DType::kF32));
+  double se = 0;
+  for (int64_t i = 0; i < x.numel(); ++i) {
+    const double u = std::clamp(x.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
+    const double v = std::clamp(y.data<float>()[i], -1.0f, 1.0f) * 0.5 + 0.5;
+    se += (u - v) * (u - v);
+  }
+  const double mse = se / static_cast<double>(x.numel());
+  return mse == 0 ? 200.0 : 10.0 * std::log10(1.0 / mse);
 }
 
 }  // namespace dc::test

@@ -29,6 +29,10 @@ class TempDir {
 // Asserts a tensor is non-trivial input (not all equal), per STYLE.md convention 5.
 void expect_non_constant(const Tensor& t);
 
+// PSNR of two images in [-1, 1] after clamping and mapping to [0, 1] (what an 8-bit file
+// holds); 200 dB when they are equal.
+double image_psnr(const Tensor& a, const Tensor& b);
+
 // A per-run seed (printed) so repeated runs draw fresh inputs; DC_TEST_SEED pins it.
 uint64_t fresh_seed();
 

@@ -6,6 +6,7 @@
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/pipeline/flux_pipeline.h"
 #include "core/tensor/cuda_context.h"
+#include "tests/common/test_util.h"
 #include "tests/pipeline/flux_pipeline_test_support.h"
 
 namespace dc::pipeline {
@@ -21,7 +22,7 @@ void run_cases(DType dtype) {
     const Tensor noise = *(*file)->tensor("noise"), expected = *(*file)->tensor("image");
     auto result = (*pipe)->generate(test::request_for(c, noise));
     ASSERT_TRUE(result) << name << ": " << result.error().to_string();
-    const double db = test::psnr(result->images, expected);
+    const double db = dc::test::image_psnr(result->images, expected);
     const double bound = dtype == DType::kF32 ? 40.0 : c["reference_bf16_psnr"].get<double>() - 6.0;
     EXPECT_GE(db, bound) << name;
     std::printf("%s %s: PSNR %.1f dB (bound %.1f), peak %.1f MiB\n", name.c_str(),

@@ -9,13 +9,13 @@
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/ops/copy.h"
 #include "core/pipeline/flux_pipeline.h"
+#include "tests/common/test_util.h"
 #include "tests/pipeline/flux_pipeline_test_support.h"
 
 namespace dc::pipeline {
 namespace {
 
 using test::golden_cases;
-using test::psnr;
 using test::request_for;
 const std::filesystem::path kData = test::pipeline_data();
 
@@ -39,7 +39,7 @@ TEST(FluxPipelineGolden, MatchesReferencePipelineInF32) {
     ASSERT_TRUE(result) << name << ": " << result.error().to_string();
     ASSERT_EQ(result->images.shape(), expected.shape()) << name;
     EXPECT_EQ(steps_seen, c["steps"].get<int>()) << name;
-    const double db = psnr(result->images, expected);
+    const double db = dc::test::image_psnr(result->images, expected);
     EXPECT_GE(db, 40.0) << name;
     std::printf("%s: PSNR %.1f dB\n", name.c_str(), db);
     ++checked;
@@ -99,7 +99,7 @@ TEST(FluxPipelineGolden, SameSeedSameImage) {
   r.seed = 8;
   auto b = (*pipe)->generate(r);
   ASSERT_TRUE(b);
-  EXPECT_GT(psnr(a->images.slice(0, 1, 2), b->images), 100.0);
+  EXPECT_GT(dc::test::image_psnr(a->images.slice(0, 1, 2), b->images), 100.0);
   const Tensor first = ops::contiguous(a->images.slice(0, 0, 1));
   double max_diff = 0;  // a different seed is a different picture
   for (int64_t i = 0; i < first.numel(); ++i)

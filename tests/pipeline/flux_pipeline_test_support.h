@@ -10,8 +10,6 @@ namespace dc::pipeline::test {
 
 std::filesystem::path pipeline_data();  // tests/data/flux_pipeline
 nlohmann::json golden_cases();           // cases.json "cases"
-// PSNR of two [-1, 1] images after clamping and mapping to [0, 1] (what an 8-bit file holds).
-double psnr(const Tensor& a, const Tensor& b);
 // The request the reference script ran for case `c`, with its initial noise.
 TextToImageRequest request_for(const nlohmann::json& c, const Tensor& noise);
 
