@@ -214,6 +214,16 @@ class UiModelsTest : public QObject {
     QCOMPARE(found[2].name, QStringLiteral("tiny-dcgen-flux"));
   }
 
+  void pickerOffersTheEmbeddedDemoModelLast() {
+    const QList<ModelEntry> models = available_models({test::tiny_pipeline()});
+    QCOMPARE(models.size(), 2);
+    QCOMPARE(models[0].name, QStringLiteral("tiny-dcgen-flux"));
+    QCOMPARE(models[1].name, QStringLiteral("DC Studio demo model (colored shapes)"));  // its dcstudio.json label
+    QVERIFY(QFileInfo(models[1].folder + QStringLiteral("/model_index.json")).isFile());
+    // Listed by the user already: not twice.
+    QCOMPARE(available_models({models[1].folder}).size(), 1);
+  }
+
   void metadataHasTheFieldsDcgenWrites() {
     GenerationParams p = sample_params(QStringLiteral("a cat"));
     p.batch = 1;

@@ -3,6 +3,9 @@
 #include <QDir>
 #include <QFileInfo>
 
+#include "core/pipeline/embedded_model.h"
+#include "core/pipeline/model_card.h"
+
 namespace dc::ui {
 namespace {
 
@@ -29,6 +32,21 @@ QList<ModelEntry> find_pipelines(const QStringList& folders) {
     }
   }
   return found;
+}
+
+QList<ModelEntry> available_models(const QStringList& folders) {
+  QList<ModelEntry> models = find_pipelines(folders);
+  auto demo = pipeline::embedded_demo_model();
+  if (!demo) return models;
+  const QString folder = QDir(QString::fromStdString(demo->string())).absolutePath();
+  for (const ModelEntry& m : models)
+    if (m.folder == folder) return models;  // the user listed it already
+  QString name = QStringLiteral("demo: colored shapes");
+  if (auto card = pipeline::read_model_card(*demo); card && card->has_value() && !(*card)->label.empty()) {
+    name = QString::fromStdString((*card)->label);
+  }
+  models << ModelEntry{name, folder};
+  return models;
 }
 
 }  // namespace dc::ui

@@ -19,4 +19,9 @@ struct ModelEntry {
 // Missing or unreadable folders are skipped.
 QList<ModelEntry> find_pipelines(const QStringList& folders);
 
+// What the picker offers: find_pipelines(folders), then the embedded demo model
+// (core/pipeline/embedded_model.h) under its model card's label, so a fresh
+// install has something to generate with.
+QList<ModelEntry> available_models(const QStringList& folders);
+
 }  // namespace dc::ui
