@@ -149,7 +149,7 @@ int run_generate(GenerateArgs a) {
 #ifdef DC_HAVE_OIIO
       dc::pipeline::GenerationRecord record;
       record.model = info.name;
-      if (info.demo) record.extra.emplace_back("demo_model", "true");  // outputs say they are a demo's
+      record.demo_model = info.demo;
       record.prompt = r.prompt;
       record.prompt_2 = r.prompt_2;
       record.negative_prompt = r.negative_prompt;

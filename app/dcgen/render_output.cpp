@@ -38,6 +38,7 @@ dc::Result<dc::project::RenderRecord> write_shot_output(const fs::path& out_dir,
   const std::string& schedule = output.image.sigma_schedule;
   dc::pipeline::GenerationRecord facts;
   facts.model = output.model.name;
+  facts.demo_model = output.model.demo;
   facts.prompt = shot.prompt;
   facts.negative_prompt = shot.negative_prompt;
   facts.sampler = shot.sampler;

@@ -35,6 +35,7 @@ std::string parameters_json(const GenerationRecord& r) {
                       {"height", r.height},
                       {"max_sequence_length", r.max_sequence_length},
                       {"device", r.device}};
+  if (r.demo_model) j["demo_model"] = true;
   for (const auto& [key, value] : r.extra) j[key] = value;
   // Prompts are user text: invalid UTF-8 is replaced rather than thrown on.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

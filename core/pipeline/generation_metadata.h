@@ -20,6 +20,7 @@ struct GenerationRecord {
   double guidance = 0, true_cfg_scale = 1;
   uint64_t seed = 0;
   std::string device;  // "cpu" / "cuda"
+  bool demo_model = false;  // made by a demo model (its model card says so): JSON "demo_model": true
   std::vector<std::pair<std::string, std::string>> extra;  // more JSON string fields (project, shot)
 };
 

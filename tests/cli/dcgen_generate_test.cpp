@@ -170,6 +170,16 @@ TEST(DcgenGenerate, UsesTheEmbeddedDemoModelByDefault) {
   ASSERT_TRUE(image);
   EXPECT_EQ(image->shape(), (Shape{1, 3, 512, 512}));
   test::expect_non_constant(*image);
+#ifdef DC_HAVE_OIIO
+  // Its pictures say they are a demo model's.
+  const auto png = tmp / "demo.png";
+  ASSERT_EQ(test::dcgen("generate --device cpu --steps 1 --width 64 --height 64 --prompt x --out " + test::q(png))
+                .exit_code, 0);
+  auto meta = read_image_metadata(png);
+  ASSERT_TRUE(meta) << meta.error().to_string();
+  EXPECT_EQ(nlohmann::json::parse(meta->at("dcstudio")).value("demo_model", false), true);
+  EXPECT_NE(meta->at("parameters").find("Model: DC Studio demo model"), std::string::npos) << meta->at("parameters");
+#endif
 }
 
 }  // namespace

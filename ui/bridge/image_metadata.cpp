@@ -7,6 +7,7 @@ pipeline::GenerationRecord generation_record(const engine::JobSpec& spec, const 
   const pipeline::TextToImageRequest& r = spec.request;
   pipeline::GenerationRecord record;
   record.model = output.model.name;
+  record.demo_model = output.model.demo;
   record.prompt = r.prompt;
   record.prompt_2 = r.prompt_2;
   record.negative_prompt = r.negative_prompt;
