@@ -17,6 +17,7 @@
 #include "ui/gallery/gallery_model.h"
 #include "ui/gallery/gallery_store.h"
 #include "ui/gallery/gallery_view.h"
+#include "ui/main_window/prompt_shot_link.h"
 #include "ui/main_window/status_panel.h"
 #include "ui/project/project_document.h"
 #include "ui/project/shot_list_model.h"
@@ -30,6 +31,8 @@
 #include "ui/queue/queue_view.h"
 #include "ui/queue/render_queue_model.h"
 #include "ui/settings/settings_dialog.h"
+#include "ui/timeline/timeline_model.h"
+#include "ui/timeline/timeline_panel.h"
 #include "ui/viewport/viewport_widget.h"
 
 namespace dc::ui {
@@ -62,7 +65,11 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       status_(new StatusPanel(this)),
       project_(new ProjectDocument(this)),
       shot_model_(new ShotListModel(project_, this)),
-      shots_view_(new ShotsView(shot_model_, this)) {
+      shots_view_(new ShotsView(shot_model_, this)),
+      timeline_model_(new TimelineModel(project_, undo_, this)),
+      timeline_panel_(new TimelinePanel(timeline_model_, this)),
+      link_(new PromptShotLink(prompt_, timeline_model_, project_, undo_, this)),
+      link_banner_(new QWidget(this)) {
   setObjectName(QStringLiteral("mainWindow"));
   setWindowTitle(tr("DC Studio"));
   QDir().mkpath(options_.data_dir);
@@ -80,6 +87,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
   buildActions();
   connectQueue();
   connectProject();
+  connectTimeline();
   loadState();
   resize(1400, 900);
 }
@@ -98,11 +106,22 @@ void MainWindow::buildDocks() {
   auto* scroll = new QScrollArea(this);
   scroll->setWidget(prompt_);
   scroll->setWidgetResizable(true);
-  scroll->setMinimumWidth(360);
-  dock(scroll, tr("Prompt"), "promptDock", Qt::LeftDockWidgetArea);
+  auto* prompt_side = new QWidget(this);
+  auto* prompt_layout = new QVBoxLayout(prompt_side);
+  prompt_layout->setContentsMargins(0, 0, 0, 0);
+  prompt_layout->setSpacing(0);
+  prompt_layout->addWidget(link_banner_);
+  prompt_layout->addWidget(scroll, 1);
+  prompt_side->setMinimumWidth(360);
+  dock(prompt_side, tr("Prompt"), "promptDock", Qt::LeftDockWidgetArea);
   dock(queue_view_, tr("Render queue"), "queueDock", Qt::RightDockWidgetArea)->setMinimumWidth(300);
   dock(shots_view_, tr("Project"), "projectDock", Qt::RightDockWidgetArea);
-  dock(gallery_view_, tr("Gallery"), "galleryDock", Qt::BottomDockWidgetArea)->setMinimumHeight(150);
+  QDockWidget* gallery = dock(gallery_view_, tr("Gallery"), "galleryDock", Qt::BottomDockWidgetArea);
+  gallery->setMinimumHeight(150);
+  QDockWidget* timeline = dock(timeline_panel_, tr("Timeline"), "timelineDock", Qt::BottomDockWidgetArea);
+  splitDockWidget(gallery, timeline, Qt::Horizontal);  // side by side: the timeline gets the width it needs
+  resizeDocks({gallery, timeline}, {1, 3}, Qt::Horizontal);
+  resizeDocks({timeline}, {timeline_panel_->sizeHint().height() + 24}, Qt::Vertical);  // + the dock's title
 }
 
 void MainWindow::connectQueue() {
@@ -110,7 +129,8 @@ void MainWindow::connectQueue() {
   connect(prompt_, &PromptPanel::cancelRequested, this, &MainWindow::cancel);
   connect(prompt_, &PromptPanel::paramsCommitted, this,
           [this](const GenerationParams& before, const GenerationParams& after) {
-            undo_->push(new ParamsCommand(prompt_, before, after, describe_change(before, after)));
+            if (!link_->applyPanelEdit(before, after))  // the selected shot's edit, or the free panel's
+              undo_->push(new ParamsCommand(prompt_, before, after, describe_change(before, after)));
             saveSession();
           });
 
@@ -141,6 +161,7 @@ void MainWindow::connectQueue() {
 
   connect(gallery_view_, &GalleryView::imageActivated, this, &MainWindow::onGalleryImageActivated);
   connect(gallery_view_, &GalleryView::reopenRequested, this, [this](const GenerationParams& params) {
+    timeline_model_->clearSelection();  // these are the image's values, not the selected shot's
     const GenerationParams before = prompt_->params();
     prompt_->setParams(params);
     prompt_->setSeedLocked(true);  // reopening means re-making this image
@@ -150,7 +171,7 @@ void MainWindow::connectQueue() {
 }
 
 void MainWindow::loadState() {
-  prompt_->setModels(find_pipelines(settings_.model_folders));
+  prompt_->setModels(available_models(settings_.model_folders));
   // The parameters of the last session, as it left them (a new install keeps the defaults).
   const QJsonObject last = QJsonDocument::fromJson(store_.value(kSessionParamsKey).toByteArray()).object();
   QString ignored;
@@ -177,7 +198,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
   settings_ = settings;
   save_settings(store_, settings_);
   client_->setSettings(engine_settings(settings_));
-  prompt_->setModels(find_pipelines(settings_.model_folders));
+  prompt_->setModels(available_models(settings_.model_folders));
 }
 
 void MainWindow::showSettings() {

@@ -1,5 +1,8 @@
 // DC Studio's main window: the prompt panel (left), the viewport (centre), the
-// render queue (right) and the gallery (bottom), all docks but the viewport.
+// render queue and the project's shot list (right), the gallery and the
+// timeline (bottom), all docks but the viewport. Selecting a shot in the
+// timeline or the shot list loads it into the prompt panel, whose edits then go
+// back to the shot (PromptShotLink).
 //
 // Every generation goes through the render queue: Generate enqueues the panel's
 // parameters and the QueueRunner feeds the engine one job at a time. The queue
@@ -29,12 +32,15 @@ class GalleryView;
 class NoticeBar;
 class ProjectDocument;
 class PromptPanel;
+class PromptShotLink;
 class QueueRunner;
 class QueueView;
 class RenderQueueModel;
 class ShotListModel;
 class ShotsView;
 class StatusPanel;
+class TimelineModel;
+class TimelinePanel;
 class ViewportWidget;
 
 // Questions the window asks the user; empty: a message box. Tests answer them.
@@ -69,6 +75,9 @@ class MainWindow : public QMainWindow {
   QUndoStack* undoStack() const { return undo_; }
   ProjectDocument* projectDocument() const { return project_; }
   ShotsView* shotsView() const { return shots_view_; }
+  TimelineModel* timelineModel() const { return timeline_model_; }
+  TimelinePanel* timelinePanel() const { return timeline_panel_; }
+  PromptShotLink* promptShotLink() const { return link_; }
   const AppSettings& settings() const { return settings_; }
   void applySettings(const AppSettings& settings);  // saves them too
 
@@ -83,7 +92,7 @@ class MainWindow : public QMainWindow {
   bool saveProject();                      // Save As when never saved
   bool saveProjectAs(const QString& path);
   void addShotFromPanel();
-  void loadShot(int row);
+  void loadShot(int row);  // selects it: the prompt panel shows it and edits it
   void removeShot(int row);
   void queueAllShots();
 
@@ -95,6 +104,7 @@ class MainWindow : public QMainWindow {
   void buildActions();
   void buildProjectActions();
   void connectProject();
+  void connectTimeline();  // main_window_timeline.cpp
   void reopenLastProject();
   bool confirmDiscardProject();  // asks when the project has unsaved edits
   void offerRecovery();
@@ -133,6 +143,10 @@ class MainWindow : public QMainWindow {
   ProjectDocument* project_;
   ShotListModel* shot_model_;
   ShotsView* shots_view_;
+  TimelineModel* timeline_model_;
+  TimelinePanel* timeline_panel_;
+  PromptShotLink* link_;
+  QWidget* link_banner_;  // above the prompt panel while it edits a shot
 };
 
 }  // namespace dc::ui

@@ -16,10 +16,10 @@
 #include "ui/project/project_commands.h"
 #include "ui/project/project_document.h"
 #include "ui/project/shots_view.h"
-#include "ui/prompt/params_command.h"
 #include "ui/prompt/prompt_panel.h"
 #include "ui/queue/queue_runner.h"
 #include "ui/queue/render_queue_model.h"
+#include "ui/timeline/timeline_model.h"
 
 namespace dc::ui {
 namespace {
@@ -179,13 +179,8 @@ void MainWindow::addShotFromPanel() {
 }
 
 void MainWindow::loadShot(int row) {
-  const auto& shots = project_->project().shots;
-  if (row < 0 || row >= static_cast<int>(shots.size())) return;
-  const GenerationParams before = prompt_->params();
-  const GenerationParams after = params_from_shot(project_->project(), shots[row], project_->filePath());
-  prompt_->setParams(after);
-  prompt_->setSeedLocked(true);  // the shot's seed is part of the shot
-  undo_->push(new ParamsCommand(prompt_, before, after, tr("Load shot %1").arg(QString::fromStdString(shots[row].id))));
+  if (row < 0 || row >= static_cast<int>(project_->project().shots.size())) return;
+  timeline_model_->selectShot(row);  // PromptShotLink shows it (one "Load shot" step from free values)
 }
 
 void MainWindow::removeShot(int row) {

@@ -41,4 +41,38 @@ void RemoveShotCommand::redo() {
 
 void RemoveShotCommand::undo() { (void)doc_->insertShot(index_, removed_); }
 
+EditShotsCommand::EditShotsCommand(ProjectDocument* doc, const QString& text, std::vector<project::Shot> before,
+                                   std::vector<project::Shot> after, std::optional<project::ModelRef> new_model,
+                                   bool merge)
+    : QUndoCommand(text),
+      doc_(doc),
+      before_(std::move(before)),
+      after_(std::move(after)),
+      new_model_(std::move(new_model)),
+      merge_(merge) {}
+
+void EditShotsCommand::redo() {
+  if (new_model_ && !doc_->addModel(*new_model_)) {
+    setObsolete(true);
+    return;
+  }
+  if (!doc_->editShots(after_)) {
+    if (new_model_) (void)doc_->removeModel(new_model_->id);
+    setObsolete(true);
+  }
+}
+
+void EditShotsCommand::undo() {
+  (void)doc_->editShots(before_);
+  if (new_model_) (void)doc_->removeModel(new_model_->id);
+}
+
+bool EditShotsCommand::mergeWith(const QUndoCommand* other) {
+  const auto* next = static_cast<const EditShotsCommand*>(other);  // same id(): an EditShotsCommand
+  if (next->doc_ != doc_ || next->text() != text() || next->new_model_ || next->before_ != after_) return false;
+  after_ = next->after_;
+  if (after_ == before_ && !new_model_) setObsolete(true);  // back where it started: no step left
+  return true;
+}
+
 }  // namespace dc::ui

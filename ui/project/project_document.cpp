@@ -4,6 +4,9 @@
 #include <QFileInfo>
 #include <QTimer>
 
+#include <algorithm>
+#include <set>
+
 #include "core/project/project_file.h"
 
 namespace dc::ui {
@@ -147,6 +150,59 @@ Status ProjectDocument::removeModel(const std::string& id) {
                                [&](const project::ModelRef& m) { return m.id == id; });
   if (it == project_.models.end()) return Error::not_found("no model \"" + id + "\" in the project");
   project_.models.erase(it);
+  setDirty(true);
+  return ok_status();
+}
+
+Status ProjectDocument::addModel(const project::ModelRef& model) {
+  if (model.id.empty() || project_.find_model(model.id)) {
+    return Error::invalid_argument("model id \"" + model.id + "\" is empty or already used");
+  }
+  project_.models.push_back(model);
+  setDirty(true);
+  return ok_status();
+}
+
+Status ProjectDocument::checkEditShots(const std::vector<project::Shot>& shots,
+                                       const std::optional<project::ModelRef>& new_model) const {
+  if (shots.size() != project_.shots.size()) {
+    return Error::invalid_argument("a shot edit must keep the project's " + std::to_string(project_.shots.size()) +
+                                   " shots, got " + std::to_string(shots.size()));
+  }
+  std::set<std::string> ids;
+  for (const project::Shot& s : shots) {
+    if (!project_.find_shot(s.id) || !ids.insert(s.id).second) {
+      return Error::invalid_argument("a shot edit must keep the project's shots: \"" + s.id + "\" is new or twice");
+    }
+  }
+  if (new_model && project_.find_model(new_model->id)) {
+    return Error::invalid_argument("model id \"" + new_model->id + "\" is already used");
+  }
+  project::Project edited = project_;
+  if (new_model) edited.models.push_back(*new_model);
+  edited.shots = shots;
+  const Result<std::string> saved = project::serialize_project(edited);
+  if (!saved) return saved.error();
+  return ok_status();
+}
+
+Status ProjectDocument::editShots(const std::vector<project::Shot>& shots) {
+  DC_TRY_STATUS(checkEditShots(shots));
+  std::vector<project::Shot>& current = project_.shots;
+  for (size_t i = 0; i < shots.size(); ++i) {
+    const auto from = std::find_if(current.begin() + i, current.end(),
+                                   [&](const project::Shot& s) { return s.id == shots[i].id; });
+    const int j = static_cast<int>(from - current.begin());
+    if (j == static_cast<int>(i)) continue;
+    Q_EMIT shotAboutToBeMoved(j, static_cast<int>(i));
+    std::rotate(current.begin() + i, from, from + 1);
+    Q_EMIT shotMoved(j, static_cast<int>(i));
+  }
+  for (size_t i = 0; i < shots.size(); ++i) {
+    if (current[i] == shots[i]) continue;
+    current[i] = shots[i];
+    Q_EMIT shotChanged(static_cast<int>(i));
+  }
   setDirty(true);
   return ok_status();
 }

@@ -55,6 +55,16 @@ class ProjectDocument : public QObject {
   Status insertShot(int index, const ShotDraft& draft);  // adds draft.new_model first when set
   Result<project::Shot> removeShot(int index);
   Status removeModel(const std::string& id);  // only when no shot uses it (undo of an added model)
+  Status addModel(const project::ModelRef& model);  // a new model an edited shot starts to use
+  // The same shots (the same ids) with new content and order, as timeline and
+  // prompt edits make them. The result must pass the schema (what save checks),
+  // so an edit never makes a project that cannot be saved. Moves are emitted
+  // first (shotAboutToBeMoved/shotMoved), then shotChanged for each shot whose
+  // content changed.
+  // `new_model`: a model the edited shots use that addModel will add first.
+  Status checkEditShots(const std::vector<project::Shot>& shots,
+                        const std::optional<project::ModelRef>& new_model = std::nullopt) const;
+  Status editShots(const std::vector<project::Shot>& shots);
 
  Q_SIGNALS:
   // Each change is bracketed, as list models need: aboutTo before, the other after.
@@ -62,6 +72,9 @@ class ProjectDocument : public QObject {
   void shotInserted(int index);
   void shotAboutToBeRemoved(int index);
   void shotRemoved(int index);
+  void shotAboutToBeMoved(int from, int to);  // `to`: its index after the move
+  void shotMoved(int from, int to);
+  void shotChanged(int index);
   void projectAboutToReset();
   void projectReset();  // a different project (new / open / restore)
   void dirtyChanged(bool dirty);

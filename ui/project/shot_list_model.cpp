@@ -9,6 +9,10 @@ ShotListModel::ShotListModel(ProjectDocument* doc, QObject* parent) : QAbstractL
   connect(doc_, &ProjectDocument::shotInserted, this, [this] { endInsertRows(); });
   connect(doc_, &ProjectDocument::shotAboutToBeRemoved, this, [this](int row) { beginRemoveRows({}, row, row); });
   connect(doc_, &ProjectDocument::shotRemoved, this, [this] { endRemoveRows(); });
+  connect(doc_, &ProjectDocument::shotAboutToBeMoved, this,
+          [this](int from, int to) { beginMoveRows({}, from, from, {}, to > from ? to + 1 : to); });
+  connect(doc_, &ProjectDocument::shotMoved, this, [this] { endMoveRows(); });
+  connect(doc_, &ProjectDocument::shotChanged, this, [this](int row) { Q_EMIT dataChanged(index(row), index(row)); });
   connect(doc_, &ProjectDocument::projectAboutToReset, this, [this] { beginResetModel(); });
   connect(doc_, &ProjectDocument::projectReset, this, [this] { endResetModel(); });
 }

@@ -1,6 +1,6 @@
 // The open project's shots as a list model (id, prompt, size, seed), following
-// the ProjectDocument's edits. The timeline's model will replace it with tracks
-// and placement; this one backs the Project dock's list.
+// the ProjectDocument's edits; it backs the Project dock's list. The timeline's
+// model (ui/timeline) shows the same shots with tracks, placement and keyframes.
 #pragma once
 
 #include <QAbstractListModel>

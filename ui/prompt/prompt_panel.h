@@ -38,6 +38,8 @@ class PromptPanel : public QWidget {
   void setSeedLocked(bool locked);
   bool isSeedLocked() const;
   void setGenerating(bool generating);  // enables Cancel
+  // Reports an edit still waiting for the typing pause now, before what it edits changes.
+  void commitPendingEdits() { commitEdits(); }
 
  Q_SIGNALS:
   void generateRequested();

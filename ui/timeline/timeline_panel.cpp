@@ -1,0 +1,112 @@
+#include "ui/timeline/timeline_panel.h"
+
+#include <QHBoxLayout>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QScrollBar>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+#include "ui/timeline/timeline_edits.h"
+#include "ui/timeline/timeline_model.h"
+#include "ui/timeline/timeline_painter.h"
+#include "ui/timeline/timeline_view.h"
+
+namespace dc::ui {
+namespace {
+
+QToolButton* make_button(QWidget* parent, const char* name, const QString& text, const QString& tip) {
+  auto* b = new QToolButton(parent);
+  b->setObjectName(QLatin1String(name));
+  b->setText(text);
+  b->setToolTip(tip);
+  b->setAutoRaise(true);
+  return b;
+}
+
+}  // namespace
+
+TimelinePanel::TimelinePanel(TimelineModel* model, QWidget* parent)
+    : QWidget(parent),
+      model_(model),
+      view_(new TimelineView(model, this)),
+      scroll_(new QScrollBar(Qt::Horizontal, this)),
+      add_keyframe_(make_button(this, "timelineAddKeyframe", tr("◆ Add keyframe"),
+                                tr("Add a prompt keyframe to the selected video shot at the playhead (K)"))),
+      remove_(make_button(this, "timelineRemove", tr("Remove"), tr("Remove the selected keyframe or shot (Delete)"))),
+      readout_(new QLabel(this)) {
+  setObjectName(QStringLiteral("timelinePanel"));
+  scroll_->setObjectName(QStringLiteral("timelineScroll"));
+  readout_->setObjectName(QStringLiteral("timelineReadout"));
+  readout_->setTextFormat(Qt::PlainText);
+  auto* zoom_out = make_button(this, "timelineZoomOut", QStringLiteral("−"), tr("Zoom out (-, Ctrl+wheel)"));
+  auto* fit = make_button(this, "timelineFit", tr("Fit"), tr("Show the whole edit"));
+  auto* zoom_in = make_button(this, "timelineZoomIn", QStringLiteral("+"), tr("Zoom in (+, Ctrl+wheel)"));
+
+  auto* tools = new QHBoxLayout;
+  tools->setContentsMargins(4, 0, 4, 0);
+  tools->addWidget(add_keyframe_);
+  tools->addWidget(remove_);
+  tools->addSpacing(12);
+  tools->addWidget(zoom_out);
+  tools->addWidget(fit);
+  tools->addWidget(zoom_in);
+  tools->addSpacing(12);
+  tools->addWidget(readout_, 1);
+  auto* layout = new QVBoxLayout(this);
+  layout->setContentsMargins(0, 0, 0, 0);
+  layout->setSpacing(2);
+  layout->addLayout(tools);
+  layout->addWidget(view_, 1);
+  layout->addWidget(scroll_);
+
+  auto report = [this](const Status& s) {
+    if (!s) Q_EMIT notice(QString::fromStdString(s.error().message()));
+  };
+  connect(add_keyframe_, &QToolButton::clicked, this, [this, report] { report(model_->addKeyframeAtPlayhead()); });
+  connect(remove_, &QToolButton::clicked, this, [this, report] { report(model_->removeCurrent()); });
+  connect(zoom_out, &QToolButton::clicked, view_, [this] { view_->zoomBy(0.8); });
+  connect(zoom_in, &QToolButton::clicked, view_, [this] { view_->zoomBy(1.25); });
+  connect(fit, &QToolButton::clicked, view_, &TimelineView::zoomToFit);
+  connect(view_, &TimelineView::notice, this, &TimelinePanel::notice);
+  connect(view_, &TimelineView::viewChanged, this, &TimelinePanel::syncScrollBar);
+  connect(scroll_, &QScrollBar::valueChanged, view_, [this](int value) { view_->setScrollX(value); });
+  connect(model_, &TimelineModel::playheadChanged, this, &TimelinePanel::updateReadout);
+  connect(model_->selectionModel(), &QItemSelectionModel::currentChanged, this, &TimelinePanel::updateReadout);
+  auto refresh = [this] {
+    syncScrollBar();
+    updateReadout();
+  };
+  for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+    connect(model_, signal, this, refresh);
+  connect(model_, &QAbstractItemModel::modelReset, this, refresh);
+  connect(model_, &QAbstractItemModel::dataChanged, this, refresh);
+  syncScrollBar();
+  updateReadout();
+}
+
+void TimelinePanel::syncScrollBar() {
+  const QSignalBlocker block(scroll_);
+  scroll_->setRange(0, view_->maxScrollX());
+  scroll_->setPageStep(view_->pageWidth());
+  scroll_->setSingleStep(20);
+  scroll_->setValue(static_cast<int>(view_->scrollX()));
+}
+
+// "0:03.50 · pan, frame 24 of 81 · keyframe" : the playhead, and what the prompt panel edits.
+void TimelinePanel::updateReadout() {
+  QString text = format_timeline_time(model_->playhead(), true);
+  const int row = model_->currentShot();
+  if (row >= 0) {
+    const project::Shot& s = model_->shots()[row];
+    text += QStringLiteral("   ·   ") + QString::fromStdString(s.id);
+    const int k = model_->currentKeyframe();
+    if (k >= 0) text += tr(", keyframe at frame %1 of %2").arg(s.keyframes[k].frame).arg(s.frames);
+    else if (timeline::is_trimmable(s)) text += tr(", %1 frames at %2 fps").arg(s.frames).arg(s.fps);
+  }
+  readout_->setText(text);
+  add_keyframe_->setEnabled(!model_->shots().empty());
+  remove_->setEnabled(row >= 0);
+}
+
+}  // namespace dc::ui
