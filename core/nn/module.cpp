@@ -48,6 +48,34 @@ void Module::share_parameter(const Parameter& p, const Tensor& value) {
            "share_parameter: " << value.describe() << " cannot stand for '" << p.key() << "' "
                                << own->value_.describe());
   own->value_ = value;
+  own->mapped_ = false;
+}
+
+Tensor Module::writable_parameter(const Parameter& p) {
+  Parameter* own = find_parameter(p);
+  DC_CHECK(own && own->defined(), "writable_parameter: '" << p.key() << "' is not a bound parameter of '" << path()
+                                                           << "'");
+  if (own->mapped_) {  // not shared with a fused matrix (share_parameter clears the flag): a copy is enough
+    own->value_ = ops::clone(own->value_);
+    own->mapped_ = false;
+  }
+  return own->value_;
+}
+
+Status Module::reload_parameter(const Parameter& p, const WeightSource& source, const LoadOptions& options) {
+  Parameter* own = find_parameter(p);
+  DC_CHECK(own && own->defined(), "reload_parameter: '" << p.key() << "' is not a bound parameter of '" << path()
+                                                         << "'");
+  DC_TRY(Tensor fresh, own->read(source, options));
+  if (fresh.dtype() != own->value_.dtype() || fresh.device() != own->value_.device()) {
+    return Error::invalid_argument("reload_parameter: '" + p.key() + "' was loaded as " + own->value_.describe() +
+                                   ", reloading gives " + fresh.describe());
+  }
+  if (own->mapped_) {
+    own->value_ = std::move(fresh);  // still the untouched mapping
+    return {};
+  }
+  return catch_errors([&] { ops::copy_(own->value_, fresh); });
 }
 
 Parameter* Module::find_parameter(const Parameter& p) {
@@ -82,6 +110,19 @@ Status Parameter::bind(const WeightSource& source, const LoadOptions& options) {
     return Error::not_found("missing tensor '" + k + "' (expected shape " + shape_to_string(shape_) + ")");
   }
   DC_TRY(Tensor t, source.tensor(k));
+  DC_TRY(value_, convert(t, options));
+  // An f32 CPU load keeps the zero-copy mmap view: the storage owns the mapping.
+  mapped_ = value_.storage() == t.storage();
+  return {};
+}
+
+Result<Tensor> Parameter::read(const WeightSource& source, const LoadOptions& options) const {
+  DC_TRY(Tensor t, source.tensor(key()));
+  return convert(t, options);
+}
+
+Result<Tensor> Parameter::convert(const Tensor& t, const LoadOptions& options) const {
+  const std::string k = key();
   if (t.shape() != shape_) {
     return Error::format("tensor '" + k + "' has shape " + shape_to_string(t.shape()) + ", config expects " +
                          shape_to_string(shape_));
@@ -91,10 +132,8 @@ Status Parameter::bind(const WeightSource& source, const LoadOptions& options) {
   const DType target = keep_f32_ ? DType::kF32 : options.dtype;
   return catch_errors([&] {
     // Cast on the host first when shrinking (less to transfer), else after the move.
-    Tensor v = dtype_bits(target) <= dtype_bits(t.dtype()) ? ops::to_device(ops::cast(t, target), options.device)
-                                                           : ops::cast(ops::to_device(t, options.device), target);
-    // An f32 CPU load keeps the zero-copy mmap view: the storage owns the mapping.
-    value_ = std::move(v);
+    return dtype_bits(target) <= dtype_bits(t.dtype()) ? ops::to_device(ops::cast(t, target), options.device)
+                                                       : ops::cast(ops::to_device(t, options.device), target);
   });
 }
 

@@ -53,6 +53,16 @@ class Module {
   std::vector<std::string> parameter_keys() const;
   std::vector<const Parameter*> parameters() const;
 
+  // In-place weight edits after load (LoRA merges, core/nn/low_rank_update.h). Writes
+  // through the returned tensor reach every view of the parameter's storage (the rows
+  // of a fused matrix). A parameter still viewing a read-only checkpoint mapping (an
+  // f32 CPU load keeps the zero-copy view) is first given a private copy.
+  Tensor writable_parameter(const Parameter& p);
+  // Reads the bound parameter `p` of this subtree from `source` again, as load() did
+  // (same checks, cast and device), and writes it into its current storage: the
+  // exact checkpoint value, whatever edits were made since.
+  Status reload_parameter(const Parameter& p, const WeightSource& source, const LoadOptions& options);
+
  protected:
   // Called after this module's parameters are bound (e.g. fold BatchNorm statistics).
   virtual Status after_load(const LoadOptions&) { return {}; }
@@ -98,6 +108,9 @@ class Parameter {
  private:
   friend class Module;
   Status bind(const WeightSource& source, const LoadOptions& options);
+  // The checkpoint tensor for this parameter, checked and converted as load() binds it.
+  Result<Tensor> read(const WeightSource& source, const LoadOptions& options) const;
+  Result<Tensor> convert(const Tensor& checkpoint_tensor, const LoadOptions& options) const;
 
   Module* owner_;
   std::string name_;
@@ -105,6 +118,7 @@ class Parameter {
   ParamKind kind_;
   bool keep_f32_;
   Tensor value_;
+  bool mapped_ = false;  // value_ is the checkpoint's zero-copy (read-only) view
 };
 
 // An ordered container whose children are named "0", "1", ... (torch
