@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 namespace dc::pipeline {
 namespace {
@@ -16,7 +17,9 @@ std::filesystem::path executable_dir() {
 
 std::vector<std::filesystem::path> demo_model_search_path() {
   std::vector<std::filesystem::path> candidates;
-  if (const char* env = std::getenv("DC_DEMO_MODEL"); env != nullptr && *env != '\0') candidates.emplace_back(env);
+  if (const char* env = std::getenv("DC_DEMO_MODEL"); env != nullptr && *env != '\0' && std::string_view(env) != "off") {
+    candidates.emplace_back(env);
+  }
   if (const auto exe = executable_dir(); !exe.empty()) {
     candidates.push_back(exe.parent_path() / "share" / "dcstudio" / "models" / kDemoModelFolder);
   }
@@ -27,6 +30,10 @@ std::vector<std::filesystem::path> demo_model_search_path() {
 }
 
 Result<std::filesystem::path> first_pipeline_folder(const std::vector<std::filesystem::path>& candidates) {
+  if (const char* env = std::getenv("DC_DEMO_MODEL"); env != nullptr && std::string_view(env) == "off") {
+    return Error::not_found("the embedded demo model is turned off (DC_DEMO_MODEL=off); choose a model "
+                            "(dcgen: --model PIPELINE_DIR)");
+  }
   std::string looked;
   for (const auto& dir : candidates) {
     std::error_code ec;

@@ -13,7 +13,7 @@ namespace dc::pipeline {
 inline constexpr const char* kDemoModelFolder = "dc-gen-flux-demo";
 
 // Where to look, in order:
-//   1. $DC_DEMO_MODEL (a pipeline folder),
+//   1. $DC_DEMO_MODEL (a pipeline folder; "off" hides the demo model: nothing is found),
 //   2. <executable's folder>/../share/dcstudio/models/dc-gen-flux-demo (an install),
 //   3. <source tree>/resources/demo_model/dc-gen-flux-demo (a build tree).
 std::vector<std::filesystem::path> demo_model_search_path();

@@ -46,9 +46,10 @@ TEST(DemoModel, EnvironmentOverridesAndMissingFoldersAreNamed) {
   auto fallback = pipeline::embedded_demo_model();
   ASSERT_TRUE(fallback) << fallback.error().to_string();
   EXPECT_EQ(fallback->filename(), pipeline::kDemoModelFolder);
+  ::setenv("DC_DEMO_MODEL", "off", 1);  // hides it
+  EXPECT_FALSE(pipeline::embedded_demo_model());
   if (saved) ::setenv("DC_DEMO_MODEL", previous.c_str(), 1);
   else ::unsetenv("DC_DEMO_MODEL");
-
   auto missing = pipeline::first_pipeline_folder({"/nonexistent/a", DC_TEST_DATA_DIR});
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code(), ErrorCode::kNotFound);

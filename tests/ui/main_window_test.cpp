@@ -226,10 +226,13 @@ class MainWindowTest : public QObject {
   }
 
   void noModelIsExplainedNotQueued() {
+    // No model folders and the embedded demo model turned off: nothing to generate with.
     AppSettings s = AppSettings{};
     s.output_folder = outputDir();
     test::write_settings(dataDir(), s);
+    qputenv("DC_DEMO_MODEL", "off");
     auto w = makeWindow();
+    qunsetenv("DC_DEMO_MODEL");
     w->generate();
     QCOMPARE(w->queueModel()->rowCount(), 0);
     QVERIFY(w->noticeBar()->text().contains(QLatin1String("Settings")));
@@ -296,12 +299,12 @@ class MainWindowTest : public QObject {
       QCOMPARE(dialog.settings(), changed);
       w->applySettings(dialog.settings());
       auto* model = child<QComboBox>(w.get(), "model");
-      QCOMPARE(model->count(), 2);
+      QCOMPARE(model->count(), 3);  // tiny-dcgen-flux, another, then the embedded demo model
       QCOMPARE(model->itemText(1), QStringLiteral("another"));
     }
     auto w = makeWindow();
     QCOMPARE(w->settings(), changed);
-    QCOMPARE(child<QComboBox>(w.get(), "model")->count(), 2);
+    QCOMPARE(child<QComboBox>(w.get(), "model")->count(), 3);
   }
 
   void anExceptionInAnEventHandlerIsShownNotFatal() {
