@@ -124,7 +124,10 @@ class ViewportSurfaceTest : public QObject {
     QTest::keyClick(view_.get(), Qt::Key_H);
     QVERIFY(view_->hudVisible());
     QVERIFY(waitForFrame(frames));
-    QVERIFY2(windowPixels() != before, "the HUD drew nothing");
+    const QImage with_hud = windowPixels();
+    QVERIFY2(with_hud != before, "the HUD drew nothing");
+    if (!qEnvironmentVariableIsEmpty("DC_UI_SCREENSHOT_DIR"))
+      with_hud.save(qEnvironmentVariable("DC_UI_SCREENSHOT_DIR") + QStringLiteral("/viewport_surface_hud.png"));
     QTest::keyClick(view_.get(), Qt::Key_H);
     QVERIFY(!view_->hudVisible());
   }

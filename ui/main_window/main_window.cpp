@@ -13,6 +13,7 @@
 #include <QUrl>
 #include <QVBoxLayout>
 
+#include "core/tensor/cuda_context.h"
 #include "ui/common/notice_bar.h"
 #include "ui/gallery/gallery_model.h"
 #include "ui/gallery/gallery_store.h"
@@ -30,6 +31,7 @@
 #include "ui/queue/queue_store.h"
 #include "ui/queue/queue_view.h"
 #include "ui/queue/render_queue_model.h"
+#include "ui/viewport/surface_viewport.h"
 #include "ui/settings/settings_dialog.h"
 #include "ui/timeline/timeline_model.h"
 #include "ui/timeline/timeline_panel.h"
@@ -40,6 +42,23 @@ namespace {
 
 const QString kSessionParamsKey = QStringLiteral("session/params");
 const QString kSessionSeedLockedKey = QStringLiteral("session/seed_locked");
+
+// The viewport HUD's lines for a job's progress (the GPU's memory when there is one).
+HudLines hud_lines(const JobProgress& p) {
+  HudLines h;
+  h.status = p.phase;
+  if (p.stage == pipeline::GenerationPhase::kDenoising) {
+    h.step = p.step;
+    h.total_steps = p.total;
+    h.iterations_per_second = p.steps_per_second;
+  }
+  if (cuda_available()) {
+    const CudaDeviceMemory device = cuda_device_memory();
+    h.vram_total_bytes = device.total_bytes;
+    h.vram_used_bytes = device.total_bytes - device.free_bytes;
+  }
+  return h;
+}
 
 EngineSettings engine_settings(const AppSettings& s) { return {s.device, s.vram_budget, s.output_folder}; }
 
@@ -139,8 +158,10 @@ void MainWindow::connectQueue() {
     status_->showProgress({pipeline::GenerationPhase::kLoading, tr("loading"), 0, 0, 0, 0});
     statusBar()->showMessage(tr("Generating: %1").arg(summary_line(params)));
   });
-  connect(runner_, &QueueRunner::entryProgress, this,
-          [this](const QUuid&, const JobProgress& progress) { status_->showProgress(progress); });
+  connect(runner_, &QueueRunner::entryProgress, this, [this](const QUuid&, const JobProgress& progress) {
+    status_->showProgress(progress);
+    viewport_->setHudStats(hud_lines(progress));
+  });
   connect(runner_, &QueueRunner::entryPreview, this, [this](const QUuid& entry, int step, const QImage& preview) {
     const QueueEntry* e = queue_model_->find(entry);
     const QSize size = e ? QSize(e->params.width, e->params.height) : preview.size();
