@@ -8,6 +8,7 @@
 
 #include "app/dcgen/cli_common.h"
 #include "app/dcgen/commands.h"
+#include "app/dcgen/lora_option.h"
 #include "app/dcgen/progress_bar.h"
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
@@ -35,6 +36,7 @@ struct GenerateArgs {
   int steps = 20, batch = 1, width = 0, height = 0, preview_every = 0, max_sequence_length = 0;
   double guidance = 3.5;
   JobDeviceOptions device;
+  std::vector<std::string> loras;  // FILE[:STRENGTH]
 };
 
 // Ctrl-C asks the running job to stop at the next step; a second one kills the process.
@@ -94,6 +96,9 @@ int run_generate(GenerateArgs a) {
   r.seed = a.seed ? *a.seed : std::random_device{}() & 0xffffffffu;
   r.preview_every = a.preview_every;
   r.max_sequence_length = a.max_sequence_length;
+  auto loras = parse_lora_options(a.loras);
+  if (!loras) return report_error(cmd, loras.error());
+  r.loras = std::move(*loras);
   if (a.shift == "flux") r.shift = SigmaShift::kFlux;
   else if (a.shift == "flux2") r.shift = SigmaShift::kFlux2;
   if (!a.init_noise.empty()) {
@@ -150,6 +155,7 @@ int run_generate(GenerateArgs a) {
       dc::pipeline::GenerationRecord record;
       record.model = info.name;
       record.demo_model = info.demo;
+      record.loras = result->loras;
       record.prompt = r.prompt;
       record.prompt_2 = r.prompt_2;
       record.negative_prompt = r.negative_prompt;
@@ -206,6 +212,7 @@ Command add_generate_command(CLI::App& app) {
       ->check(CLI::ExistingFile);
   c->add_option("--max-sequence-length", args->max_sequence_length, "T5 tokens (default: the tokenizer's, at most 512)")
       ->check(CLI::Range(1, 512));
+  add_lora_option(c, args->loras);
   c->add_option("--vram-budget", args->vram_budget, "GPU memory the job may use, e.g. 24G (default: free memory)");
   args->device.add_to(c);
   c->add_option("--out", args->out, "Output image: .png (with generation parameters), .exr, .tif, or .safetensors")

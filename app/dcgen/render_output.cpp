@@ -51,6 +51,7 @@ dc::Result<dc::project::RenderRecord> write_shot_output(const fs::path& out_dir,
   facts.true_cfg_scale = shot.true_cfg_scale;
   facts.seed = shot.seed;
   facts.device = device;
+  facts.loras = output.image.loras;
   facts.extra = {{"project", project.name}, {"shot", shot.id}};
   const std::map<std::string, std::string> metadata = dc::pipeline::generation_metadata(facts);
   dc::Status written;

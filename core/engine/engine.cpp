@@ -99,9 +99,6 @@ Result<JobOutput> Engine::Impl::execute_guarded(const QueuedJob& job) {
 Result<JobOutput> Engine::Impl::execute(const QueuedJob& job) {
   const JobSpec& spec = job.spec;
   if (spec.kind == JobKind::kTextToVideo) return Error::not_supported(kVideoNotImplemented);
-  if (!spec.loras.empty()) {
-    return Error::not_supported("LoRAs are not implemented yet (" + spec.loras.front().file.filename().string() + ")");
-  }
   emit(events.on_progress, job.id, pipeline::GenerationProgress{pipeline::GenerationPhase::kLoading, 0, 0, 0});
   DC_TRY(pipeline::FluxPipeline* pipe, cache.get(spec.model_folder));
   {
@@ -114,7 +111,9 @@ Result<JobOutput> Engine::Impl::execute(const QueuedJob& job) {
   if (events.on_progress) ev.on_progress = [&](const pipeline::GenerationProgress& p) { emit(events.on_progress, id, p); };
   if (events.on_preview) ev.on_preview = [&](int step, const Tensor& t) { emit(events.on_preview, id, step, t); };
   if (events.on_warning) ev.on_warning = [&](const std::string& w) { emit(events.on_warning, id, w); };
-  DC_TRY(pipeline::TextToImageResult image, pipe->generate(spec.request, ev));
+  pipeline::TextToImageRequest request = spec.request;
+  request.loras.insert(request.loras.end(), spec.loras.begin(), spec.loras.end());
+  DC_TRY(pipeline::TextToImageResult image, pipe->generate(request, ev));
   return JobOutput{std::move(image), pipe->info()};
 }
 

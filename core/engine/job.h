@@ -18,10 +18,7 @@ using JobId = uint64_t;
 
 enum class JobKind { kTextToImage, kTextToVideo };
 
-struct LoRASpec {
-  std::filesystem::path file;  // .safetensors
-  double strength = 1.0;
-};
+using LoRASpec = dc::LoRASpec;  // file, strength (core/io/lora/lora_spec.h)
 
 struct JobSpec {
   JobKind kind = JobKind::kTextToImage;
@@ -29,7 +26,7 @@ struct JobSpec {
   pipeline::TextToImageRequest request;  // prompt, seed, steps, size... (video jobs too)
   int frames = 0;                        // kTextToVideo
   double fps = 0;                        // kTextToVideo
-  std::vector<LoRASpec> loras;
+  std::vector<LoRASpec> loras;  // merged after request.loras, for this job
   std::string label;  // for logs and UIs, e.g. the shot id
 };
 

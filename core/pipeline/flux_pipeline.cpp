@@ -6,7 +6,9 @@
 #include <optional>
 
 #include "core/io/diffusers/pipeline_folder.h"
+#include "core/io/lora/lora_file.h"
 #include "core/models/dcae/autoencoder_dc.h"
+#include "core/models/flux/flux_lora.h"
 #include "core/models/flux/flux_transformer.h"
 #include "core/models/text/clip_text_model.h"
 #include "core/models/text/clip_tokenizer.h"
@@ -110,6 +112,7 @@ struct FluxPipeline::Impl {
   std::unique_ptr<text::ClipTextModel> clip;
   std::unique_ptr<text::T5Encoder> t5;
   std::unique_ptr<flux::FluxTransformer> transformer;
+  flux::FluxLoRAStack transformer_loras;  // what is merged into `transformer` (reset when it is reloaded)
   std::unique_ptr<models::dcae::AutoencoderDC> vae;
 
   nn::LoadOptions load_options() const { return {options.device, options.dtype}; }
@@ -180,6 +183,19 @@ struct FluxPipeline::Impl {
     std::vector<Tensor> images;
     for (int k = 0; k < r.batch; ++k) images.push_back(ops::randn({1, c, h, w}, r.seed + k));
     return ops::concat(images, 0);
+  }
+
+  // Makes the loaded transformer's weights base + the job's LoRAs (nothing to do when
+  // they are merged already). A merge that failed midway drops the transformer.
+  Status merge_loras(const std::vector<LoRASpec>& loras, const GenerationEvents& events) {
+    DC_TRY(auto dir, component("transformer"));
+    Result<bool> merged = transformer_loras.apply(*transformer, dir, load_options(), loras, events.on_warning);
+    if (merged) return {};
+    if (!transformer_loras.consistent()) {
+      transformer.reset();
+      transformer_loras = {};
+    }
+    return std::move(merged).error();
   }
 
   Result<TextToImageResult> generate(const TextToImageRequest& r, const GenerationEvents& events);
@@ -282,6 +298,10 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   };
   // Validate before loading anything.
   if (r.steps < 1 || r.steps > 1000) return Error::invalid_argument("steps must be 1..1000");
+  for (const LoRASpec& l : r.loras) {  // layout checked now, shapes against the model at the merge
+    Result<LoRAFile> lora = read_lora_file(l.file);
+    if (!lora) return std::move(lora).error();
+  }
   if (r.batch < 1 || r.batch > 64) return Error::invalid_argument("batch must be 1..64");
   if (!std::isfinite(r.guidance) || !std::isfinite(r.true_cfg_scale)) {
     return Error::invalid_argument("guidance and CFG scales must be finite numbers");
@@ -371,7 +391,11 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
     progress(GenerationPhase::kLoading, 0, 1);
     DC_TRY(auto dir, component("transformer"));
     DC_TRY(transformer, flux::FluxTransformer::load(dir, load_options()));
+    transformer_loras = {};
   }
+  DC_TRY_STATUS(merge_loras(r.loras, events));
+  for (const flux::MergedLoRA& l : transformer_loras.merged())
+    result.loras.push_back({l.name, l.spec.strength, l.sha256});
   // Text tokens all sit at position 0, so one RoPE table serves both prompts.
   DC_TRY(flux::FluxRope rope, transformer->prepare_rope(img_ids, txt_ids));
   const Clock::time_point t_denoise = Clock::now();

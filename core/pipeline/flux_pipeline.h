@@ -10,6 +10,8 @@
 // Stages run one after another on the calling thread: CLIP + T5 encode, the
 // denoise loop, DC-AE decode (tiled for large images). Which weights stay on the
 // device between stages and jobs follows the memory budget (memory_budget.h).
+// A request's LoRAs are merged into the transformer's weights and stay merged for
+// the next job asking the same set (core/models/flux/flux_lora.h).
 #pragma once
 
 #include <filesystem>

@@ -7,16 +7,32 @@
 namespace dc::pipeline {
 namespace {
 
+std::string format_number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
 std::string parameters_text(const GenerationRecord& r) {
-  std::string text = r.prompt + "\n";
+  std::string text = r.prompt;
+  for (const AppliedLoRA& l : r.loras) {
+    text += (text.empty() ? "<lora:" : " <lora:") + l.name + ":" + format_number(l.strength) + ">";
+  }
+  text += "\n";
   if (!r.negative_prompt.empty()) text += "Negative prompt: " + r.negative_prompt + "\n";
   char buf[512];
   std::snprintf(buf, sizeof buf,
                 "Steps: %d, Sampler: Euler (flow matching), Schedule type: %s, CFG scale: %g, Distilled CFG Scale: %g, "
-                "Seed: %llu, Size: %dx%d, Model: %s, Version: %s",
+                "Seed: %llu, Size: %dx%d, Model: %s, ",
                 r.steps, r.schedule.c_str(), r.true_cfg_scale, r.guidance, static_cast<unsigned long long>(r.seed),
-                r.width, r.height, r.model.c_str(), kGeneratorName);
-  return text + buf;
+                r.width, r.height, r.model.c_str());
+  text += buf;
+  if (!r.loras.empty()) {
+    std::string hashes;
+    for (const AppliedLoRA& l : r.loras) hashes += (hashes.empty() ? "" : ", ") + l.name + ": " + l.sha256.substr(0, 12);
+    text += "Lora hashes: \"" + hashes + "\", ";
+  }
+  return text + "Version: " + kGeneratorName;
 }
 
 std::string parameters_json(const GenerationRecord& r) {
@@ -36,6 +52,10 @@ std::string parameters_json(const GenerationRecord& r) {
                       {"max_sequence_length", r.max_sequence_length},
                       {"device", r.device}};
   if (r.demo_model) j["demo_model"] = true;
+  if (!r.loras.empty()) {
+    j["loras"] = nlohmann::json::array();
+    for (const AppliedLoRA& l : r.loras) j["loras"].push_back({{"name", l.name}, {"strength", l.strength}, {"sha256", l.sha256}});
+  }
   for (const auto& [key, value] : r.extra) j[key] = value;
   // Prompts are user text: invalid UTF-8 is replaced rather than thrown on.
   return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

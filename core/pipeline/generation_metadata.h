@@ -9,6 +9,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/pipeline/text_to_image.h"
+
 namespace dc::pipeline {
 
 struct GenerationRecord {
@@ -21,6 +23,9 @@ struct GenerationRecord {
   uint64_t seed = 0;
   std::string device;  // "cpu" / "cuda"
   bool demo_model = false;  // made by a demo model (its model card says so): JSON "demo_model": true
+  // In A1111's form: "<lora:name:strength>" after the prompt (as A1111 users type them, so the
+  // prompt pasted back applies them) and `Lora hashes: "name: <12 hex>, ..."`; JSON "loras".
+  std::vector<AppliedLoRA> loras;
   std::vector<std::pair<std::string, std::string>> extra;  // more JSON string fields (project, shot)
 };
 

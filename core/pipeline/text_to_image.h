@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/base/cancellation.h"
+#include "core/io/lora/lora_spec.h"
 #include "core/tensor/tensor.h"
 
 namespace dc::pipeline {
@@ -39,6 +40,16 @@ struct TextToImageRequest {
   // how tests inject the reference pipeline's noise.
   Tensor initial_noise;
   int preview_every = 0;        // emit a latent preview every N steps (0: never)
+  // Merged into the transformer for this job, in order (core/models/flux/flux_lora.h); the
+  // pipeline keeps them merged for the next job asking the same set.
+  std::vector<LoRASpec> loras;
+};
+
+// A LoRA a job ran with, for image metadata.
+struct AppliedLoRA {
+  std::string name;    // the file's stem, as A1111 names LoRAs in "<lora:name:strength>"
+  double strength = 1.0;
+  std::string sha256;  // of the file after its header (A1111 "Lora hashes", Civitai AutoV3)
 };
 
 enum class GenerationPhase { kLoading, kEncodingText, kDenoising, kDecoding, kDone };
@@ -67,6 +78,7 @@ struct TextToImageResult {
   int max_sequence_length = 0;  // the T5 length used
   double seconds_text = 0, seconds_denoise = 0, seconds_decode = 0;
   size_t peak_device_bytes = 0;  // CUDA runs: the allocator's peak over the job
+  std::vector<AppliedLoRA> loras;  // the request's, in order
 };
 
 }  // namespace dc::pipeline

@@ -106,8 +106,8 @@ TEST(Engine, AFailedJobDoesNotStopTheNext) {
   engine.wait_idle();
   EXPECT_EQ(rec.results.at(v).error().code(), ErrorCode::kNotSupported);
   EXPECT_EQ(rec.results.at(v).error().message(), kVideoNotImplemented);
-  EXPECT_EQ(rec.results.at(l).error().code(), ErrorCode::kNotSupported);
-  EXPECT_NE(rec.results.at(l).error().message().find("LoRAs are not implemented yet"), std::string::npos);
+  EXPECT_EQ(rec.results.at(l).error().code(), ErrorCode::kNotFound);  // no such LoRA file
+  EXPECT_NE(rec.results.at(l).error().message().find("style.safetensors"), std::string::npos);
   EXPECT_FALSE(rec.results.at(m));
   EXPECT_NE(rec.results.at(m).error().to_string().find("no-model"), std::string::npos)
       << rec.results.at(m).error().to_string();

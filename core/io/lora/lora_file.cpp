@@ -49,9 +49,12 @@ Error unsupported_key(const std::string& context, const std::string& key) {
   if (key.find("lokr_") != std::string::npos || key.find("hada_") != std::string::npos) {
     return Error::not_supported(quoted + " belongs to a LyCORIS (LoKr/LoHa) adapter; only plain LoRA is supported");
   }
-  if (ends_with(key, ".diff") || ends_with(key, ".diff_b") || ends_with(key, ".bias")) {
+  if (ends_with(key, ".diff") || ends_with(key, ".diff_b")) {
     return Error::not_supported(quoted + " is a full weight or bias difference; only low-rank (lora_down/lora_up) "
                                          "layers are supported");
+  }
+  for (std::string_view bias : {".lora_A.bias", ".lora_B.bias", ".lora_down.bias", ".lora_up.bias"}) {
+    if (ends_with(key, bias)) return Error::not_supported(quoted + " is a LoRA bias, which is not supported");
   }
   return Error::format(quoted + " is not a LoRA key this reader knows (expected kohya "
                                 "'lora_unet_<module>.lora_down.weight' / '.lora_up.weight' / '.alpha', ComfyUI "
