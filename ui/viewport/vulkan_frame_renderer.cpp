@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "gpu/vulkan/present/presenter.h"
+#include "ui/viewport/host_image_from_qimage.h"
 
 namespace dc::ui {
 namespace {
@@ -33,14 +34,7 @@ class VulkanFrameRenderer : public FrameRenderer {
 
   Status setImage(const QImage& image) override {
     image_ = image.convertToFormat(QImage::Format_RGB888);  // kept: rows are read at upload
-    vk::HostImage host;
-    host.data = image_.constBits();
-    host.width = static_cast<uint32_t>(image_.width());
-    host.height = static_cast<uint32_t>(image_.height());
-    host.format = vk::PixelFormat::kRgb8;
-    host.layout = vk::PixelLayout::kInterleaved;
-    host.row_stride = static_cast<size_t>(image_.bytesPerLine());
-    const vk::Status s = presenter_->upload(host);
+    const vk::Status s = presenter_->upload(host_image_from(image_));
     if (!s) return to_error(s.error());
     return ok_status();
   }

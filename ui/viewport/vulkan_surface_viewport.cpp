@@ -8,6 +8,7 @@
 
 // Before Qt's Vulkan header, which defines VK_NO_PROTOTYPES: the presenter calls Vulkan directly.
 #include "gpu/vulkan/present/presenter.h"
+#include "ui/viewport/host_image_from_qimage.h"
 
 #include <QCoreApplication>
 #include <QExposeEvent>
@@ -141,14 +142,7 @@ class VulkanSurfaceViewport : public SurfaceViewport {
 
   Status setImage(const QImage& image) override {
     image_ = image.convertToFormat(QImage::Format_RGB888);  // kept: rows are read at upload
-    vk::HostImage host;
-    host.data = image_.constBits();
-    host.width = static_cast<uint32_t>(image_.width());
-    host.height = static_cast<uint32_t>(image_.height());
-    host.format = vk::PixelFormat::kRgb8;
-    host.layout = vk::PixelLayout::kInterleaved;
-    host.row_stride = static_cast<size_t>(image_.bytesPerLine());
-    const vk::Status s = presenter_->upload(host);
+    const vk::Status s = presenter_->upload(host_image_from(image_));
     if (!s) return to_error(s.error());
     window_->requestFrame();
     return ok_status();
