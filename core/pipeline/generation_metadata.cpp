@@ -29,7 +29,9 @@ std::string parameters_text(const GenerationRecord& r) {
   text += buf;
   if (!r.loras.empty()) {
     std::string hashes;
-    for (const AppliedLoRA& l : r.loras) hashes += (hashes.empty() ? "" : ", ") + l.name + ": " + l.sha256.substr(0, 12);
+    for (const AppliedLoRA& l : r.loras) {
+      hashes += (hashes.empty() ? "" : ", ") + l.name + ": " + l.sha256.substr(0, 12);
+    }
     text += "Lora hashes: \"" + hashes + "\", ";
   }
   return text + "Version: " + kGeneratorName;
@@ -54,7 +56,9 @@ std::string parameters_json(const GenerationRecord& r) {
   if (r.demo_model) j["demo_model"] = true;
   if (!r.loras.empty()) {
     j["loras"] = nlohmann::json::array();
-    for (const AppliedLoRA& l : r.loras) j["loras"].push_back({{"name", l.name}, {"strength", l.strength}, {"sha256", l.sha256}});
+    for (const AppliedLoRA& l : r.loras) {
+      j["loras"].push_back({{"name", l.name}, {"strength", l.strength}, {"sha256", l.sha256}});
+    }
   }
   for (const auto& [key, value] : r.extra) j[key] = value;
   // Prompts are user text: invalid UTF-8 is replaced rather than thrown on.

@@ -42,9 +42,10 @@ TEST(DcgenLoRA, ChangesTheImageAndZeroStrengthDoesNot) {
   EXPECT_EQ(ops::max_abs_diff(image_of(tmp / "zero.safetensors"), base), 0.0);
   EXPECT_GT(ops::max_abs_diff(image_of(tmp / "full.safetensors"), image_of(tmp / "styled.safetensors")), 0.0);
   // Two LoRAs (here the same file twice) add up: 0.5 + 0.3 is 0.8, to float rounding.
-  ASSERT_EQ(dcgen(kJob + "--lora " + q(kStyle) + ":0.5 --lora " + q(kStyle) + ":0.3 --out " + q(tmp / "sum.safetensors"))
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      dcgen(kJob + "--lora " + q(kStyle) + ":0.5 --lora " + q(kStyle) + ":0.3 --out " + q(tmp / "sum.safetensors"))
+          .exit_code,
+      0);
   EXPECT_GT(test::image_psnr(image_of(tmp / "sum.safetensors"), image_of(tmp / "styled.safetensors")), 80.0);
 }
 

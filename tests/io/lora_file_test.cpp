@@ -2,6 +2,8 @@
 // tests/reference/make_flux_lora_goldens.py (kohya sd-scripts layout, and diffusers'
 // own save_lora_weights), the BFL -> diffusers name table, the A1111 file hash, and
 // the errors for files that are not FLUX LoRAs.
+#include "core/io/lora/lora_file.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,7 +13,6 @@
 
 #include "core/base/sha256.h"
 #include "core/io/lora/flux_bfl_names.h"
-#include "core/io/lora/lora_file.h"
 #include "core/io/lora/lora_hash.h"
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
@@ -135,10 +136,10 @@ TEST(LoRAFile, RSLoRAScalesBySquareRootOfRank) {
   const Tensor down = Tensor::from_vector(std::vector<float>(4 * 8, 0.1f), {4, 8});
   const Tensor up = Tensor::from_vector(std::vector<float>(8 * 4, 0.1f), {8, 4});
   const nlohmann::json meta = {{"transformer.lora_alpha", 6}, {"transformer.r", 4}, {"transformer.use_rslora", true}};
-  ASSERT_TRUE(write_safetensors(tmp / "rs.safetensors",
-                                {{"transformer.x_embedder.lora_A.weight", down},
-                                 {"transformer.x_embedder.lora_B.weight", up}},
-                                {{"lora_adapter_metadata", meta.dump()}}));
+  ASSERT_TRUE(
+      write_safetensors(tmp / "rs.safetensors",
+                        {{"transformer.x_embedder.lora_A.weight", down}, {"transformer.x_embedder.lora_B.weight", up}},
+                        {{"lora_adapter_metadata", meta.dump()}}));
   auto f = read_lora_file(tmp / "rs.safetensors");
   ASSERT_TRUE(f.ok()) << f.error().to_string();
   EXPECT_FLOAT_EQ(f->layers[0].scale, 6.0f / 2);
@@ -181,12 +182,13 @@ TEST(FluxBFLNames, SplitsFusedLayersOntoDiffusersModules) {
 
 TEST(LoRAFile, ComfyUIDottedNamesReadAsKohya) {
   test::TempDir tmp;
-  const LoRALayer qkv = layer(read_lora_file(kCase / "kohya.safetensors").value_or_throw(), "double_blocks_0_img_attn_qkv");
-  ASSERT_TRUE(write_safetensors(tmp / "comfy.safetensors",
-                                {{"diffusion_model.double_blocks.0.img_attn.qkv.lora_A.weight", qkv.down},
-                                 {"diffusion_model.double_blocks.0.img_attn.qkv.lora_B.weight", qkv.up},
-                                 {"diffusion_model.double_blocks.0.img_attn.qkv.alpha",
-                                  Tensor::from_vector({8.0f}, {})}}));
+  const LoRALayer qkv =
+      layer(read_lora_file(kCase / "kohya.safetensors").value_or_throw(), "double_blocks_0_img_attn_qkv");
+  ASSERT_TRUE(
+      write_safetensors(tmp / "comfy.safetensors",
+                        {{"diffusion_model.double_blocks.0.img_attn.qkv.lora_A.weight", qkv.down},
+                         {"diffusion_model.double_blocks.0.img_attn.qkv.lora_B.weight", qkv.up},
+                         {"diffusion_model.double_blocks.0.img_attn.qkv.alpha", Tensor::from_vector({8.0f}, {})}}));
   auto f = read_lora_file(tmp / "comfy.safetensors");
   ASSERT_TRUE(f.ok()) << f.error().to_string();
   EXPECT_EQ(f->naming, LoRANaming::kBFL);
@@ -231,9 +233,8 @@ TEST(LoRAFileErrors, NameTheFileAndTheKey) {
   EXPECT_NE(error_of(foreign).find("is not a LoRA key"), std::string::npos);
 
   // A down without its up.
-  const auto orphan = write_variant("orphan.safetensors", [&](auto& t) {
-    std::erase_if(t, [&](const auto& kv) { return kv.first == up_key; });
-  });
+  const auto orphan = write_variant(
+      "orphan.safetensors", [&](auto& t) { std::erase_if(t, [&](const auto& kv) { return kv.first == up_key; }); });
   e = error_of(orphan);
   EXPECT_NE(e.find("lora_unet_double_blocks_0_img_mlp_0.lora_down.weight"), std::string::npos) << e;
   EXPECT_NE(e.find("no matching lora_up"), std::string::npos) << e;
@@ -253,9 +254,9 @@ TEST(LoRAFileErrors, NameTheFileAndTheKey) {
     t.emplace_back("transformer.x_embedder.lora_A.weight", Tensor::from_vector({1.f}, {1, 1}));
   });
   EXPECT_NE(error_of(mixed).find("mixes"), std::string::npos);
-  ASSERT_TRUE(write_safetensors(tmp / "te.safetensors",
-                                {{"lora_te1_text_model_encoder_layers_0_mlp_fc1.lora_down.weight",
-                                  Tensor::from_vector({1.f}, {1, 1})}}));
+  ASSERT_TRUE(write_safetensors(
+      tmp / "te.safetensors",
+      {{"lora_te1_text_model_encoder_layers_0_mlp_fc1.lora_down.weight", Tensor::from_vector({1.f}, {1, 1})}}));
   EXPECT_NE(error_of(tmp / "te.safetensors").find("only text-encoder"), std::string::npos);
   ASSERT_TRUE(write_safetensors(tmp / "empty.safetensors", {}));
   EXPECT_NE(error_of(tmp / "empty.safetensors").find("no LoRA layers"), std::string::npos);

@@ -3,6 +3,8 @@
 // parity in f32 and bf16 for kohya and diffusers layouts and for two LoRAs at once,
 // row placement in the fused q/k/v and q/k/v+MLP matrices, strength 0, exact
 // unmerge and history-independent switching, the no-re-merge cache, and errors.
+#include "core/models/flux/flux_lora.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -11,10 +13,10 @@
 #include "core/io/lora/lora_file.h"
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
-#include "core/models/flux/flux_lora.h"
 #include "core/ops/copy.h"
 #include "core/ops/reduce.h"
 #include "tests/common/test_util.h"
+#include "tests/models/flux_lora_test_support.h"
 #include "tests/models/flux_test_support.h"
 
 namespace dc {
@@ -23,46 +25,17 @@ namespace {
 namespace fs = std::filesystem;
 using models::flux::FluxLoRAStack;
 using models::flux::FluxTransformer;
+using test::expect_same_weights;
+using GoldenCase = test::FluxLoRAGolden;
 
-const fs::path kLoRAData = test::data_dir() / "flux_lora";
-
-nlohmann::json manifest() {
-  std::ifstream in(kLoRAData / "cases.json");
-  return nlohmann::json::parse(in);
-}
-
-struct GoldenCase {
-  std::string base;    // tests/data/flux/<base>
-  std::string golden;  // "kohya", "kohya+peft_metadata", ...
-  std::vector<LoRASpec> loras;
-  double bf16_tolerance = 0;
-};
-
-std::vector<GoldenCase> golden_cases() {
-  std::vector<GoldenCase> out;
-  const nlohmann::json m = manifest();
-  for (const auto& c : m["cases"]) {
-    for (const auto& g : c["goldens"]) {
-      GoldenCase gc{c["name"], g["name"], {}, g["bf16_tolerance"]};
-      for (const auto& l : g["loras"]) gc.loras.push_back({kLoRAData / gc.base / l[0].get<std::string>(), l[1]});
-      out.push_back(std::move(gc));
-    }
-  }
-  return out;
-}
+const fs::path kLoRAData = test::flux_lora_dir();
 
 std::unique_ptr<FluxTransformer> load(const std::string& base, DType dtype = DType::kF32) {
-  auto model = FluxTransformer::load(test::flux_transformer_dir(base), {Device::cpu(), dtype});
-  EXPECT_TRUE(model.ok()) << (model.ok() ? "" : model.error().to_string());
-  return model.ok() ? std::move(*model) : nullptr;
+  return test::load_flux_case(base, {Device::cpu(), dtype});
 }
 
 Tensor forward(const FluxTransformer& model, const std::string& base, DType dtype = DType::kF32) {
-  models::flux::FluxInputs in = test::flux_golden_inputs(test::flux_goldens(base));
-  in.hidden_states = ops::cast(in.hidden_states, dtype);
-  in.encoder_hidden_states = ops::cast(in.encoder_hidden_states, dtype);
-  in.pooled_projections = ops::cast(in.pooled_projections, dtype);
-  return ops::cast(model.forward(in), DType::kF32);
+  return test::flux_case_forward(model, base, {Device::cpu(), dtype});
 }
 
 Status apply(FluxLoRAStack& stack, FluxTransformer& model, const std::string& base, const std::vector<LoRASpec>& loras,
@@ -72,24 +45,10 @@ Status apply(FluxLoRAStack& stack, FluxTransformer& model, const std::string& ba
   return {};
 }
 
-// Every parameter of two models bit for bit (f32 copies compared exactly).
-void expect_same_weights(const FluxTransformer& a, const FluxTransformer& b) {
-  const auto pa = a.parameters(), pb = b.parameters();
-  ASSERT_EQ(pa.size(), pb.size());
-  for (size_t i = 0; i < pa.size(); ++i) EXPECT_EQ(ops::max_abs_diff(pa[i]->get(), pb[i]->get()), 0.0) << pa[i]->key();
-}
-
 const Tensor& parameter(const FluxTransformer& m, const std::string& key) {
   for (const nn::Parameter* p : m.parameters())
     if (p->key() == key) return p->get();
   throw std::runtime_error("no parameter " + key);
-}
-
-std::map<std::string, Tensor> lora_goldens(const std::string& base) {
-  auto file = SafetensorsFile::open(kLoRAData / base / "golden.safetensors").value_or_throw();
-  std::map<std::string, Tensor> out;
-  for (const std::string& k : file->tensor_names()) out[k] = file->tensor(k).value_or_throw();
-  return out;
 }
 
 class FluxLoRAGolden : public ::testing::TestWithParam<GoldenCase> {};
@@ -102,18 +61,19 @@ TEST_P(FluxLoRAGolden, F32MatchesDiffusersFusedLoRA) {
   ASSERT_TRUE(model);
   const Tensor base_out = forward(*model, c.base);
   FluxLoRAStack stack;
-  ASSERT_TRUE(apply(stack, *model, c.base, c.loras)) << apply(stack, *model, c.base, c.loras).error().to_string();
-  const auto g = lora_goldens(c.base);
+  const Status merged = apply(stack, *model, c.base, c.loras);
+  ASSERT_TRUE(merged) << merged.error().to_string();
+  const auto g = test::flux_lora_golden_tensors(c.base);
   const Tensor out = forward(*model, c.base);
-  const double err = ops::relative_l2(out, g.at("sample:" + c.golden));
+  const double err = ops::relative_l2(out, g.at("sample:" + c.name));
   EXPECT_LE(err, 1e-4);
-  EXPECT_GT(ops::relative_l2(base_out, g.at("sample:" + c.golden)), 0.05);  // the LoRA matters
-  const nlohmann::json m = manifest();
+  EXPECT_GT(ops::relative_l2(base_out, g.at("sample:" + c.name)), 0.05);  // the LoRA matters
+  const nlohmann::json m = test::flux_lora_manifest();
   for (const auto& key : m["checked_weights"]) {
     const std::string k = key;
-    EXPECT_LE(ops::relative_l2(parameter(*model, k), g.at("weight:" + c.golden + ":" + k)), 1e-6) << k;
+    EXPECT_LE(ops::relative_l2(parameter(*model, k), g.at("weight:" + c.name + ":" + k)), 1e-6) << k;
   }
-  std::printf("[%s/%s] f32 rel-L2 %.2e\n", c.base.c_str(), c.golden.c_str(), err);
+  std::printf("[%s/%s] f32 rel-L2 %.2e\n", c.base.c_str(), c.name.c_str(), err);
 }
 
 // bf16 weights: merged in f32 and rounded once; max(2e-2, 2 x diffusers' own bf16 error).
@@ -123,17 +83,17 @@ TEST_P(FluxLoRAGolden, BF16WithinBF16Tolerance) {
   ASSERT_TRUE(model);
   FluxLoRAStack stack;
   ASSERT_TRUE(apply(stack, *model, c.base, c.loras, DType::kBF16));
-  const double err = ops::relative_l2(forward(*model, c.base, DType::kBF16), lora_goldens(c.base).at("sample:" + c.golden));
+  const double err = ops::relative_l2(forward(*model, c.base, DType::kBF16),
+                                      test::flux_lora_golden_tensors(c.base).at("sample:" + c.name));
   EXPECT_LE(err, c.bf16_tolerance);
-  std::printf("[%s/%s] bf16 rel-L2 %.2e (bound %.2e)\n", c.base.c_str(), c.golden.c_str(), err, c.bf16_tolerance);
+  std::printf("[%s/%s] bf16 rel-L2 %.2e (bound %.2e)\n", c.base.c_str(), c.name.c_str(), err, c.bf16_tolerance);
 }
 
-INSTANTIATE_TEST_SUITE_P(Goldens, FluxLoRAGolden, ::testing::ValuesIn(golden_cases()),
-                         [](const auto& info) {
-                           std::string n = info.param.base + "_" + info.param.golden;
-                           for (char& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
-                           return n;
-                         });
+INSTANTIATE_TEST_SUITE_P(Goldens, FluxLoRAGolden, ::testing::ValuesIn(test::flux_lora_goldens()), [](const auto& info) {
+  std::string n = info.param.base + "_" + info.param.name;
+  for (char& ch : n) ch = std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_';
+  return n;
+});
 
 const std::string kBase = "c64_out48_no_guidance_sharded";  // sharded: restores read several files
 fs::path lora(const std::string& name) { return kLoRAData / kBase / name; }
@@ -178,12 +138,13 @@ TEST(FluxLoRA, TwoLoRAsCompose) {
   ASSERT_TRUE(apply(s1, *ab, kBase, {{lora("kohya.safetensors"), 0.7}, {lora("peft_metadata.safetensors"), -0.5}}));
   ASSERT_TRUE(apply(s2, *ba, kBase, {{lora("peft_metadata.safetensors"), -0.5}, {lora("kohya.safetensors"), 0.7}}));
   const Tensor out = forward(*ab, kBase);
-  EXPECT_LE(ops::relative_l2(out, lora_goldens(kBase).at("sample:kohya+peft_metadata")), 1e-4);
+  EXPECT_LE(ops::relative_l2(out, test::flux_lora_golden_tensors(kBase).at("sample:kohya+peft_metadata")), 1e-4);
   EXPECT_LE(ops::relative_l2(forward(*ba, kBase), out), 1e-5);
   ASSERT_EQ(s1.merged().size(), 2u);
   EXPECT_EQ(s1.merged()[0].name, "kohya");
   EXPECT_EQ(s1.merged()[1].spec.strength, -0.5);
-  EXPECT_EQ(s1.merged()[0].sha256, manifest()["cases"][1]["addnet_sha256"]["kohya.safetensors"].get<std::string>());
+  const nlohmann::json m = test::flux_lora_manifest();
+  EXPECT_EQ(s1.merged()[0].sha256, m["cases"][1]["addnet_sha256"]["kohya.safetensors"].get<std::string>());
 }
 
 // The same set again is not merged again; a changed file or strength is.
@@ -235,19 +196,21 @@ TEST(FluxLoRA, MisfitFilesAreRefusedBeforeAnyWeightChanges) {
   // A diffusers-layout LoRA for another transformer (Sana/SD3-style "attn1").
   const Tensor down = Tensor::from_vector(std::vector<float>(4 * 32, 0.1f), {4, 32});
   const Tensor up = Tensor::from_vector(std::vector<float>(32 * 4, 0.1f), {32, 4});
-  ASSERT_TRUE(write_safetensors(tmp / "sana.safetensors", {{"transformer.transformer_blocks.0.attn1.to_q.lora_A.weight", down},
-                                                         {"transformer.transformer_blocks.0.attn1.to_q.lora_B.weight", up}}));
+  ASSERT_TRUE(
+      write_safetensors(tmp / "sana.safetensors", {{"transformer.transformer_blocks.0.attn1.to_q.lora_A.weight", down},
+                                                   {"transformer.transformer_blocks.0.attn1.to_q.lora_B.weight", up}}));
   e = error_of({{tmp / "sana.safetensors", 1.0}});
   EXPECT_NE(e.find("transformer.transformer_blocks.0.attn1.to_q.lora_A.weight"), std::string::npos) << e;
   EXPECT_NE(e.find("does not have"), std::string::npos) << e;
   // A block beyond this model's depth.
-  ASSERT_TRUE(write_safetensors(tmp / "deep.safetensors", {{"lora_unet_double_blocks_7_img_attn_proj.lora_down.weight", down},
-                                                         {"lora_unet_double_blocks_7_img_attn_proj.lora_up.weight", up}}));
+  ASSERT_TRUE(
+      write_safetensors(tmp / "deep.safetensors", {{"lora_unet_double_blocks_7_img_attn_proj.lora_down.weight", down},
+                                                   {"lora_unet_double_blocks_7_img_attn_proj.lora_up.weight", up}}));
   EXPECT_NE(error_of({{tmp / "deep.safetensors", 1.0}}).find("transformer_blocks.7.attn.to_out.0"), std::string::npos);
   // An up whose rows do not match the module.
   const Tensor up_rows = Tensor::from_vector(std::vector<float>(40 * 4, 0.1f), {40, 4});
   ASSERT_TRUE(write_safetensors(tmp / "rows.safetensors", {{"lora_unet_img_in.lora_down.weight", down},
-                                                         {"lora_unet_img_in.lora_up.weight", up_rows}}));
+                                                           {"lora_unet_img_in.lora_up.weight", up_rows}}));
   e = error_of({{tmp / "rows.safetensors", 1.0}});
   EXPECT_NE(e.find("40 output rows"), std::string::npos) << e;
   // Not found, not finite.

@@ -70,7 +70,8 @@ bool block_layer(std::string_view name, std::string_view prefix, std::string* in
 }
 
 Error not_flux(const std::string& module, const std::string& key, const std::string& context) {
-  for (std::string_view unet : {"input_blocks", "middle_block", "output_blocks", "down_blocks", "mid_block", "up_blocks"}) {
+  for (std::string_view unet :
+       {"input_blocks", "middle_block", "output_blocks", "down_blocks", "mid_block", "up_blocks"}) {
     if (starts_with(module, unet)) {
       return Error::format(context + ": tensor '" + key + "' is a Stable Diffusion UNet layer ('" + module +
                            "'): this is a LoRA for an SD/SDXL model, not FLUX");
@@ -83,7 +84,7 @@ Error not_flux(const std::string& module, const std::string& key, const std::str
 }  // namespace
 
 Result<std::vector<LoRASlice>> flux_bfl_slices(const std::string& module, int64_t up_rows, int64_t in_features,
-                                                const std::string& key, const std::string& context) {
+                                               const std::string& key, const std::string& context) {
   std::string prefix, index;
   std::string_view rest;
   const Mapping* mapping = nullptr;
@@ -105,7 +106,9 @@ Result<std::vector<LoRASlice>> flux_bfl_slices(const std::string& module, int64_
                          " output rows for " + std::to_string(in_features) + " inputs; this layer needs " + want);
   };
   switch (mapping->split) {
-    case Split::kWhole: rows = {up_rows}; break;
+    case Split::kWhole:
+      rows = {up_rows};
+      break;
     case Split::kThirds:
       if (up_rows != 3 * c) return bad_rows("3 x inputs (q, k, v)");
       rows = {c, c, c};

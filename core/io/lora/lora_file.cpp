@@ -50,22 +50,24 @@ Error unsupported_key(const std::string& context, const std::string& key) {
     return Error::not_supported(quoted + " belongs to a LyCORIS (LoKr/LoHa) adapter; only plain LoRA is supported");
   }
   if (ends_with(key, ".diff") || ends_with(key, ".diff_b")) {
-    return Error::not_supported(quoted + " is a full weight or bias difference; only low-rank (lora_down/lora_up) "
-                                         "layers are supported");
+    return Error::not_supported(quoted +
+                                " is a full weight or bias difference; only low-rank (lora_down/lora_up) "
+                                "layers are supported");
   }
   for (std::string_view bias : {".lora_A.bias", ".lora_B.bias", ".lora_down.bias", ".lora_up.bias"}) {
     if (ends_with(key, bias)) return Error::not_supported(quoted + " is a LoRA bias, which is not supported");
   }
-  return Error::format(quoted + " is not a LoRA key this reader knows (expected kohya "
-                                "'lora_unet_<module>.lora_down.weight' / '.lora_up.weight' / '.alpha', ComfyUI "
-                                "'diffusion_model.<module>...', or diffusers 'transformer.<module>.lora_A.weight' / "
-                                "'.lora_B.weight'): is this a LoRA file?");
+  return Error::format(quoted +
+                       " is not a LoRA key this reader knows (expected kohya "
+                       "'lora_unet_<module>.lora_down.weight' / '.lora_up.weight' / '.alpha', ComfyUI "
+                       "'diffusion_model.<module>...', or diffusers 'transformer.<module>.lora_A.weight' / "
+                       "'.lora_B.weight'): is this a LoRA file?");
 }
 
 Result<KeyRole> classify(const std::string& key, const std::string& context) {
   KeyRole role;
-  for (std::string_view te : {"lora_te_", "lora_te1_", "lora_te2_", "lora_te3_", "text_encoder.", "text_encoder_2.",
-                              "text_encoders."}) {
+  for (std::string_view te :
+       {"lora_te_", "lora_te1_", "lora_te2_", "lora_te3_", "text_encoder.", "text_encoder_2.", "text_encoders."}) {
     if (starts_with(key, te)) {
       role.text_encoder = true;
       auto split = split_part(key);
@@ -103,12 +105,24 @@ Result<float> scalar_value(const Tensor& t, const std::string& context, const st
   const void* p = t.data_ptr();
   double v = 0;
   switch (t.dtype()) {
-    case DType::kF32: v = *static_cast<const float*>(p); break;
-    case DType::kF64: v = *static_cast<const double*>(p); break;
-    case DType::kBF16: v = bf16_to_f32(*static_cast<const uint16_t*>(p)); break;
-    case DType::kF16: v = f16_to_f32(*static_cast<const uint16_t*>(p)); break;
-    case DType::kI64: v = static_cast<double>(*static_cast<const int64_t*>(p)); break;
-    case DType::kI32: v = *static_cast<const int32_t*>(p); break;
+    case DType::kF32:
+      v = *static_cast<const float*>(p);
+      break;
+    case DType::kF64:
+      v = *static_cast<const double*>(p);
+      break;
+    case DType::kBF16:
+      v = bf16_to_f32(*static_cast<const uint16_t*>(p));
+      break;
+    case DType::kF16:
+      v = f16_to_f32(*static_cast<const uint16_t*>(p));
+      break;
+    case DType::kI64:
+      v = static_cast<double>(*static_cast<const int64_t*>(p));
+      break;
+    case DType::kI32:
+      v = *static_cast<const int32_t*>(p);
+      break;
     default:
       return Error::format(context + ": tensor '" + key + "' has dtype " + std::string(dtype_name(t.dtype())) +
                            ", expected a number");
@@ -133,12 +147,13 @@ Result<LoRALayer> finish_layer(PendingLayer& p, const std::string& context) {
   for (const auto& [t, key] : {std::pair{&p.down, &p.down_key}, std::pair{&p.up, &p.up_key}}) {
     if (t->dim() != 2 || !dtype_is_float(t->dtype()) || t->numel() == 0) {
       return Error::format(context + ": tensor '" + *key + "' must be a non-empty 2-D float matrix, got " +
-                           t->describe() + (t->dim() == 4 ? " (a convolution LoRA: not a FLUX transformer layer)" : ""));
+                           t->describe() +
+                           (t->dim() == 4 ? " (a convolution LoRA: not a FLUX transformer layer)" : ""));
     }
   }
   if (p.up.size(1) != p.down.size(0)) {
-    return Error::format(context + ": tensor '" + p.up_key + "' has shape " + shape_to_string(p.up.shape()) +
-                         " but '" + p.down_key + "' has rank " + std::to_string(p.down.size(0)) + " (shape " +
+    return Error::format(context + ": tensor '" + p.up_key + "' has shape " + shape_to_string(p.up.shape()) + " but '" +
+                         p.down_key + "' has rank " + std::to_string(p.down.size(0)) + " (shape " +
                          shape_to_string(p.down.shape()) + "): the ranks must agree");
   }
   LoRALayer l;
