@@ -82,6 +82,58 @@ class StepBudget:
         return self.steps
 
 
+class PhaseTimer:
+    """Where the steps' time goes: over steps [first, last), per phase (the code between begin/lap
+    calls), the device's time (CUDA events, read once at the window's end, so the timing adds no
+    sync to any other step) and the host's time to issue it. A device time well below the host's
+    means the GPU waited for Python (launch-bound); above it, the host ran ahead (GPU-bound). On the
+    CPU both are wall time. `summary` holds the means in ms (None until the window ends)."""
+
+    def __init__(self, device, names, first=20, last=60):
+        self.cuda = device.type == "cuda"
+        self.names, self.first, self.last = names, first, last
+        self.active = False
+        self.marks = []   # per step: [(host seconds, event or None)] at begin and after each phase
+        self.summary = None
+
+    def _mark(self):
+        event = None
+        if self.cuda:
+            event = torch.cuda.Event(enable_timing=True)
+            event.record()
+        self.marks[-1].append((time.perf_counter(), event))
+
+    def begin(self, step):
+        self.active = self.first <= step < self.last
+        if self.active:
+            self.marks.append([])
+            self._mark()
+
+    def lap(self, name):
+        """Ends phase `name` (phases come in the order of `names`)."""
+        if self.active:
+            assert name == self.names[len(self.marks[-1]) - 1], name
+            self._mark()
+
+    def end(self, step):
+        if step != self.last - 1 or not self.marks:
+            return
+        if self.cuda:
+            torch.cuda.synchronize()
+        host = {n: 0.0 for n in self.names}
+        device = {n: 0.0 for n in self.names}
+        for marks in self.marks:
+            for name, (h0, e0), (h1, e1) in zip(self.names, marks, marks[1:]):
+                host[name] += (h1 - h0) * 1e3
+                device[name] += e0.elapsed_time(e1) if self.cuda else (h1 - h0) * 1e3
+        n = len(self.marks)
+        self.summary = {"steps": [self.first, self.last],
+                        "host_ms": {k: round(v / n, 2) for k, v in host.items()},
+                        "device_ms": {k: round(v / n, 2) for k, v in device.items()}}
+        print(f"steps {self.first}-{self.last - 1}, ms per step: " + ", ".join(
+            f"{k} {device[k] / n:.1f} (host {host[k] / n:.1f})" for k in self.names), flush=True)
+
+
 class StepLog:
     """Appends (stage, step, loss, lr, seconds) rows to a CSV and prints every `every` steps."""
 

@@ -48,6 +48,8 @@ class Sizes:
     flux_steps: int
     flux_batch: int
     flux_lr: float
+    flux_reuse: int                 # each rendered + encoded scene is trained on this many times on average
+    flux_pool: int                  # latents kept on the device to draw batches from (flux_stage.LatentPool)
     vae_minutes: float              # wall-clock guards (0 = none): past the first 50 steps the step count
     flux_minutes: float             # shrinks to what fits, logged in metrics.json (see README)
     ema_decay: float
@@ -67,7 +69,8 @@ FULL = Sizes(
     t5=dict(d_model=128, d_kv=32, d_ff=256, num_layers=3, num_heads=4),
     transformer=dict(num_layers=4, num_single_layers=4, attention_head_dim=32, num_attention_heads=6,
                      axes_dims_rope=(8, 12, 12)),
-    flux_steps=5000, flux_batch=96, flux_lr=4e-4, ema_decay=0.999, vae_minutes=8.0, flux_minutes=7.5,
+    flux_steps=14000, flux_batch=96, flux_lr=4e-4, flux_reuse=8, flux_pool=3072, ema_decay=0.999,
+    vae_minutes=8.0, flux_minutes=7.5,
     eval_images=32, eval_steps=20, eval_batch=8, log_every=50,
 )
 
@@ -80,7 +83,8 @@ SMOKE = Sizes(
     t5=dict(d_model=32, d_kv=16, d_ff=64, num_layers=1, num_heads=2),
     transformer=dict(num_layers=1, num_single_layers=1, attention_head_dim=16, num_attention_heads=2,
                      axes_dims_rope=(4, 6, 6)),
-    flux_steps=400, flux_batch=8, flux_lr=1e-3, ema_decay=0.99, vae_minutes=0, flux_minutes=0,
+    flux_steps=400, flux_batch=8, flux_lr=1e-3, flux_reuse=2, flux_pool=32, ema_decay=0.99,
+    vae_minutes=0, flux_minutes=0,
     eval_images=20, eval_steps=8, eval_batch=10, log_every=10,
 )
 
@@ -94,7 +98,8 @@ MINI = Sizes(
     t5=dict(d_model=64, d_kv=32, d_ff=128, num_layers=2, num_heads=2),
     transformer=dict(num_layers=2, num_single_layers=2, attention_head_dim=32, num_attention_heads=4,
                      axes_dims_rope=(8, 12, 12)),
-    flux_steps=2000, flux_batch=16, flux_lr=6e-4, ema_decay=0.995, vae_minutes=0, flux_minutes=0,
+    flux_steps=2000, flux_batch=16, flux_lr=6e-4, flux_reuse=4, flux_pool=256, ema_decay=0.995,
+    vae_minutes=0, flux_minutes=0,
     eval_images=24, eval_steps=20, eval_batch=8, log_every=25,
 )
 

@@ -3,9 +3,9 @@
 
     # a few minutes on a CPU: every stage with tiny sizes (CI / development)
     python resources/demo_model/train/train.py --smoke
-    # the shipped model, on one H100 (README.md: two device calls of < 10 min each)
+    # the shipped model, on one H100 (README.md, "Retrain": device calls of < 10 min each)
     python resources/demo_model/train/train.py --device cuda --stage vae
-    python resources/demo_model/train/train.py --device cuda --stage flux
+    python resources/demo_model/train/train.py --device cuda --stage flux [--flux-init PIPELINE_FOLDER]
 
 Stages (--stage all runs them in order; vae and flux split the run in two):
   vae   1. tokenizers (tokenizer_stage.py)   2. DC-AE (vae_stage.py)        -> WORK/stage_vae/
@@ -107,12 +107,13 @@ def main():
         parser.add_argument(f"--{stage}-steps", type=int, help=f"override the {stage} stage's step count")
         parser.add_argument(f"--{stage}-minutes", type=float,
                             help=f"override the {stage} stage's wall-clock guard (0: none)")
+    parser.add_argument("--flux-batch", type=int, help="override the flux batch (a multiple of sizes.flux_reuse)")
     parser.add_argument("--flux-init", type=Path,
                         help="continue the flux stage from this exported pipeline folder's weights")
     parser.add_argument("--deterministic", action="store_true", help="deterministic CUDA kernels (slower)")
     args = parser.parse_args()
     sizes = SIZES["smoke" if args.smoke else args.sizes]
-    overrides = {k: v for k in ("vae_steps", "vae_minutes", "flux_steps", "flux_minutes")
+    overrides = {k: v for k in ("vae_steps", "vae_minutes", "flux_steps", "flux_minutes", "flux_batch")
                  if (v := getattr(args, k)) is not None}
     sizes = dataclasses.replace(sizes, **overrides)
     device = common.pick_device(args.device)
