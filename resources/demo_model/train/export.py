@@ -42,6 +42,19 @@ MODEL_INDEX = {
 }
 
 
+# DC Studio's model card beside model_index.json (core/pipeline/model_card.h; diffusers ignores it):
+# the resolution the model was trained at becomes dcgen's default size, and outputs are labelled a demo's.
+MODEL_CARD = {
+    "label": "DC Studio demo model (colored shapes)",
+    "default_width": 512,
+    "default_height": 512,
+    "demo": True,
+    "notes": "A tiny DC-Gen-FLUX pipeline trained by resources/demo_model/train on procedural pictures of colored "
+             "shapes, so that a fresh install makes pictures with no download. Not a real checkpoint: point --model "
+             "at a DC-Gen-FLUX.1 pipeline folder for real images.",
+}
+
+
 def save_pipeline(folder, vae, transformer, clip, t5, tokenizer_dir):
     folder = Path(folder)
     if folder.exists():
@@ -56,6 +69,7 @@ def save_pipeline(folder, vae, transformer, clip, t5, tokenizer_dir):
     t5.to(torch.float16).save_pretrained(folder / "text_encoder_2")
     FlowMatchEulerDiscreteScheduler(**SCHEDULER).save_pretrained(folder / "scheduler")
     (folder / "model_index.json").write_text(json.dumps(MODEL_INDEX, indent=2) + "\n")
+    (folder / "dcstudio.json").write_text(json.dumps(MODEL_CARD, indent=2) + "\n")
     for m in (vae, transformer, clip, t5):
         m.to(torch.float32)
     return common.folder_bytes(folder)
