@@ -20,6 +20,7 @@ pipeline::GenerationRecord generation_record(const engine::JobSpec& spec, const 
   record.true_cfg_scale = r.true_cfg_scale;
   record.seed = seed;
   record.device = device;
+  record.loras = output.image.loras;  // what the pipeline merged, with their hashes
   return record;
 }
 

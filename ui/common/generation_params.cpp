@@ -1,6 +1,8 @@
 #include "ui/common/generation_params.h"
 
 #include <QCoreApplication>
+#include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonValue>
 
 namespace dc::ui {
@@ -34,6 +36,43 @@ bool read_int(const QJsonObject& json, const char* key, int* out, QString* error
   return true;
 }
 
+QJsonArray loras_to_json(const QList<LoRAEntry>& loras) {
+  QJsonArray array;
+  for (const LoRAEntry& l : loras) {
+    array.append(QJsonObject{{QStringLiteral("path"), l.path},
+                             {QStringLiteral("strength"), l.strength},
+                             {QStringLiteral("enabled"), l.enabled}});
+  }
+  return array;
+}
+
+// json["loras"], absent meaning none; "enabled" may be left out (true).
+bool read_loras(const QJsonObject& json, QList<LoRAEntry>* out, QString* error) {
+  const QJsonValue v = json.value(QLatin1String("loras"));
+  if (v.isUndefined()) return true;
+  if (!v.isArray()) {
+    if (error) *error = QStringLiteral("\"loras\" is not an array");
+    return false;
+  }
+  const QJsonArray array = v.toArray();
+  for (qsizetype i = 0; i < array.size(); ++i) {
+    const QJsonObject o = array[i].toObject();
+    LoRAEntry l;
+    QString why;
+    const QJsonValue enabled = o.value(QLatin1String("enabled"));
+    const bool ok = array[i].isObject() && read_string(o, "path", &l.path, &why) &&
+                    read_number(o, "strength", &l.strength, &why) && (enabled.isUndefined() || enabled.isBool());
+    if (!ok) {
+      if (why.isEmpty()) why = array[i].isObject() ? QStringLiteral("\"enabled\" is not a boolean") : QStringLiteral("not an object");
+      if (error) *error = QStringLiteral("\"loras\"[%1]: %2").arg(i).arg(why);
+      return false;
+    }
+    l.enabled = enabled.toBool(true);
+    out->append(l);
+  }
+  return true;
+}
+
 }  // namespace
 
 QJsonObject to_json(const GenerationParams& p) {
@@ -49,6 +88,7 @@ QJsonObject to_json(const GenerationParams& p) {
       {QStringLiteral("batch"), p.batch},
       // A string: JSON numbers are doubles, which cannot hold every 64-bit seed.
       {QStringLiteral("seed"), QString::number(p.seed)},
+      {QStringLiteral("loras"), loras_to_json(p.loras)},
   };
 }
 
@@ -61,7 +101,8 @@ std::optional<GenerationParams> params_from_json(const QJsonObject& json, QStrin
                   read_number(json, "true_cfg_scale", &p.true_cfg_scale, error) &&
                   read_number(json, "guidance", &p.guidance, error) && read_int(json, "steps", &p.steps, error) &&
                   read_int(json, "width", &p.width, error) && read_int(json, "height", &p.height, error) &&
-                  read_int(json, "batch", &p.batch, error) && read_string(json, "seed", &seed, error);
+                  read_int(json, "batch", &p.batch, error) && read_string(json, "seed", &seed, error) &&
+                  read_loras(json, &p.loras, error);
   if (!ok) return std::nullopt;
   bool seed_ok = false;
   p.seed = seed.toULongLong(&seed_ok);
@@ -70,6 +111,17 @@ std::optional<GenerationParams> params_from_json(const QJsonObject& json, QStrin
     return std::nullopt;
   }
   return p;
+}
+
+bool lora_file_exists(const QString& path) { return QFileInfo(path).isFile(); }
+
+QString lora_name(const QString& path) { return QFileInfo(path).completeBaseName(); }
+
+QList<LoRAEntry> loras_to_apply(const GenerationParams& p) {
+  QList<LoRAEntry> out;
+  for (const LoRAEntry& l : p.loras)
+    if (l.enabled && lora_file_exists(l.path)) out.append(l);
+  return out;
 }
 
 engine::JobSpec to_job_spec(const GenerationParams& p) {
@@ -87,6 +139,7 @@ engine::JobSpec to_job_spec(const GenerationParams& p) {
   r.batch = p.batch;
   r.seed = p.seed;
   r.preview_every = 1;  // previews are a cheap latent-to-RGB map: one per step
+  for (const LoRAEntry& l : loras_to_apply(p)) spec.loras.push_back({std::filesystem::path(l.path.toStdString()), l.strength});
   spec.label = summary_line(p).toStdString();
   return spec;
 }

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <QJsonObject>
+#include <QList>
 #include <QMetaType>
 #include <QString>
 #include <optional>
@@ -16,6 +17,15 @@
 #include "core/engine/job.h"
 
 namespace dc::ui {
+
+// One row of the prompt panel's LoRA list. Disabled rows and rows whose file is
+// missing stay listed (and saved) but are not sent to the engine.
+struct LoRAEntry {
+  QString path;  // a .safetensors file, absolute
+  double strength = 1.0;
+  bool enabled = true;
+  bool operator==(const LoRAEntry&) const = default;
+};
 
 struct GenerationParams {
   QString model_folder;  // a pipeline folder (model_index.json)
@@ -28,13 +38,21 @@ struct GenerationParams {
   int height = 1024;
   int batch = 1;
   quint64 seed = 0;
+  QList<LoRAEntry> loras;  // merged into the model in this order
   bool operator==(const GenerationParams&) const = default;
 };
 
 QJsonObject to_json(const GenerationParams& params);
-// nullopt with `error` set when a field is missing or has the wrong type.
+// nullopt with `error` set when a field is missing or has the wrong type. "loras"
+// is optional (files written before LoRAs existed have none).
 std::optional<GenerationParams> params_from_json(const QJsonObject& json, QString* error);
 
+// The LoRAs that take part: enabled ones whose file exists, in list order.
+QList<LoRAEntry> loras_to_apply(const GenerationParams& params);
+bool lora_file_exists(const QString& path);
+QString lora_name(const QString& path);  // the file's stem, as metadata and the panel name it
+
+// The job the engine runs (only loras_to_apply's LoRAs go with it).
 engine::JobSpec to_job_spec(const GenerationParams& params);
 
 // "a cat in the snow · 1024×1024 · 20 steps · seed 42": one line for lists and tooltips.

@@ -193,6 +193,7 @@ void MainWindow::connectQueue() {
 
 void MainWindow::loadState() {
   prompt_->setModels(available_models(settings_.model_folders));
+  prompt_->setLoRAFolder(settings_.lora_folder);
   // The parameters of the last session, as it left them (a new install keeps the defaults).
   const QJsonObject last = QJsonDocument::fromJson(store_.value(kSessionParamsKey).toByteArray()).object();
   QString ignored;
@@ -220,6 +221,7 @@ void MainWindow::applySettings(const AppSettings& settings) {
   save_settings(store_, settings_);
   client_->setSettings(engine_settings(settings_));
   prompt_->setModels(available_models(settings_.model_folders));
+  prompt_->setLoRAFolder(settings_.lora_folder);
 }
 
 void MainWindow::showSettings() {

@@ -20,6 +20,18 @@ QString canonical(const QString& folder) {
   return c.isEmpty() ? info.absoluteFilePath() : c;
 }
 
+// `made` with the paths of `shot` where they name the same files: an edit of the
+// panel does not respell what the project already holds.
+std::vector<project::LoRARef> with_shot_spelling(const std::vector<project::LoRARef>& shot,
+                                                 std::vector<project::LoRARef> made, const QString& project_file) {
+  const QList<LoRAEntry> old_files = lora_entries(shot, project_file);
+  const QList<LoRAEntry> new_files = lora_entries(made, project_file);
+  for (size_t i = 0; i < made.size(); ++i)
+    for (size_t j = 0; j < shot.size(); ++j)
+      if (canonical(new_files[i].path) == canonical(old_files[j].path)) made[i].path = shot[j].path;
+  return made;
+}
+
 // "Load shot pan": the panel switched from free values to a shot. Undo unselects
 // the shot before the old values return (they are not the shot's); redo selects it again.
 class LoadShotCommand : public ParamsCommand {
@@ -65,6 +77,8 @@ GenerationParams params_showing_shot(const project::Project& project, const proj
   p.width = from.width;
   p.height = from.height;
   p.seed = from.seed;
+  // The panel's list stays (with its disabled rows) while the same LoRAs take part.
+  if (!same_enabled_loras(panel.loras, from.loras)) p.loras = from.loras;
   return p;
 }
 
@@ -83,6 +97,7 @@ ShotDraft shot_with_params(const project::Project& project, const project::Shot&
   s.guidance = made.shot.guidance;
   s.width = made.shot.width;
   s.height = made.shot.height;
+  s.loras = with_shot_spelling(shot.loras, made.shot.loras, project_file);
   return out;
 }
 

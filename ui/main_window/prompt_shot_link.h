@@ -35,7 +35,8 @@ class TimelineModel;
 
 // The panel's parameters showing `shot` (keyframe >= 0: that keyframe's prompt as
 // the prompt). What a shot does not hold stays as in `panel`: the batch size, the
-// panel's spelling of the same model folder, a true CFG scale without a negative prompt.
+// panel's spelling of the same model folder, a true CFG scale without a negative prompt,
+// the panel's LoRA list (disabled rows included) while its enabled LoRAs are the shot's.
 GenerationParams params_showing_shot(const project::Project& project, const project::Shot& shot, int keyframe,
                                      const GenerationParams& panel, const QString& project_file);
 // `shot` with `params` applied (the prompt into keyframe `keyframe` when >= 0);

@@ -30,9 +30,9 @@ std::string new_model_id(const project::Project& project, const QString& folder)
   return id.toStdString();
 }
 
-// How the project stores a folder: relative when it lies inside the project's folder
-// (the project can move with its models), absolute otherwise or when never saved.
-std::string stored_folder(const QString& folder, const QString& project_file) {
+// How the project stores a folder or file: relative when it lies inside the project's
+// folder (the project can move with its models), absolute otherwise or when never saved.
+std::string stored_path(const QString& folder, const QString& project_file) {
   if (project_file.isEmpty()) return canonical(folder).toStdString();
   const QDir project_dir = QFileInfo(project_file).absoluteDir();
   const QString relative = project_dir.relativeFilePath(canonical(folder));
@@ -55,7 +55,7 @@ ShotDraft shot_from_params(const project::Project& project, const GenerationPara
   for (const project::ModelRef& m : project.models)
     if (canonical(resolved_folder(m, project_file)) == folder) draft.shot.model = m.id;
   if (draft.shot.model.empty()) {
-    draft.new_model = project::ModelRef{new_model_id(project, p.model_folder), stored_folder(p.model_folder, project_file), {}};
+    draft.new_model = project::ModelRef{new_model_id(project, p.model_folder), stored_path(p.model_folder, project_file), {}};
     draft.shot.model = draft.new_model->id;
   }
   project::Shot& s = draft.shot;
@@ -70,6 +70,7 @@ ShotDraft shot_from_params(const project::Project& project, const GenerationPara
   s.true_cfg_scale = p.negative_prompt.isEmpty() ? 1.0 : p.true_cfg_scale;
   s.width = p.width;
   s.height = p.height;
+  s.loras = lora_refs(p.loras, project_file);
   const double end = project.shots.empty() ? 0.0
                                            : project.shots.back().timeline.start + project.shots.back().timeline.duration;
   s.timeline = {0, end, kImageShotSeconds};
@@ -89,7 +90,36 @@ GenerationParams params_from_shot(const project::Project& project, const project
   p.height = shot.height;
   p.batch = 1;
   p.seed = shot.seed;
+  p.loras = lora_entries(shot.loras, project_file);
   return p;
+}
+
+std::vector<project::LoRARef> lora_refs(const QList<LoRAEntry>& loras, const QString& project_file) {
+  std::vector<project::LoRARef> refs;
+  for (const LoRAEntry& l : loras)
+    if (l.enabled) refs.push_back({stored_path(l.path, project_file), l.strength});
+  return refs;
+}
+
+QList<LoRAEntry> lora_entries(const std::vector<project::LoRARef>& loras, const QString& project_file) {
+  QList<LoRAEntry> entries;
+  for (const project::LoRARef& l : loras) {
+    const QString path = project_file.isEmpty()
+                             ? QString::fromStdString(l.path)
+                             : QString::fromStdString(project::resolve_project_path(project_file.toStdString(), l.path).string());
+    entries.append({QDir::cleanPath(QFileInfo(path).absoluteFilePath()), l.strength, true});
+  }
+  return entries;
+}
+
+bool same_enabled_loras(const QList<LoRAEntry>& a, const QList<LoRAEntry>& b) {
+  auto enabled = [](const QList<LoRAEntry>& list) {
+    QList<std::pair<QString, double>> out;
+    for (const LoRAEntry& l : list)
+      if (l.enabled) out.append({canonical(l.path), l.strength});
+    return out;
+  };
+  return enabled(a) == enabled(b);
 }
 
 }  // namespace dc::ui

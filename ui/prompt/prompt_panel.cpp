@@ -11,6 +11,7 @@
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include "ui/prompt/lora_list.h"
 #include "ui/prompt/seed_field.h"
 #include "ui/prompt/size_presets.h"
 
@@ -53,6 +54,7 @@ PromptPanel::PromptPanel(QWidget* parent)
       width_(make_spin(this, "width", 32, 16384, 32, 1024)),
       height_(make_spin(this, "height", 32, 16384, 32, 1024)),
       batch_(make_spin(this, "batch", 1, 64, 1, 1)),
+      loras_(new LoRAListWidget(this)),
       generate_(new QPushButton(tr("Generate"), this)),
       cancel_(new QPushButton(tr("Cancel"), this)),
       commit_timer_(new QTimer(this)) {
@@ -83,6 +85,15 @@ PromptPanel::PromptPanel(QWidget* parent)
   form->addRow(tr("Guidance"), guidance_);
   form->addRow(tr("Size"), buildSizeRow());
   form->addRow(tr("Batch"), batch_);
+  auto* add_lora = new QPushButton(tr("Add LoRA…"), this);
+  add_lora->setObjectName(QStringLiteral("addLoRA"));
+  add_lora->setToolTip(tr("Add LoRA files (.safetensors); files can also be dropped on the list"));
+  connect(add_lora, &QPushButton::clicked, loras_, &LoRAListWidget::browse);
+  auto* add_row = new QHBoxLayout;
+  add_row->addWidget(add_lora);
+  add_row->addStretch();
+  form->addRow(tr("LoRAs"), add_row);
+  form->addRow(loras_);  // the full width: rows hold a name, a strength and four buttons
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(generate_, 1);
   buttons->addWidget(cancel_);
@@ -105,6 +116,10 @@ PromptPanel::PromptPanel(QWidget* parent)
   connect(seed_, &SeedField::seedChanged, this, &PromptPanel::onEdited);
   for (QDoubleSpinBox* spin : {true_cfg_, guidance_})
     connect(spin, &QDoubleSpinBox::valueChanged, this, &PromptPanel::onEdited);
+  // List edits settle at once (after what was pending); strengths like typing.
+  connect(loras_, &LoRAListWidget::aboutToEdit, this, &PromptPanel::commitEdits);
+  connect(loras_, &LoRAListWidget::edited, this, &PromptPanel::commitEdits);
+  connect(loras_, &LoRAListWidget::strengthEdited, this, &PromptPanel::onEdited);
   for (QSpinBox* spin : {steps_, batch_}) connect(spin, &QSpinBox::valueChanged, this, &PromptPanel::onEdited);
   for (QSpinBox* spin : {width_, height_}) {
     connect(spin, &QSpinBox::valueChanged, this, [this] {
@@ -146,6 +161,7 @@ GenerationParams PromptPanel::params() const {
   p.height = height_->value();
   p.batch = batch_->value();
   p.seed = seed_->seed();
+  p.loras = loras_->entries();
   return p;
 }
 
@@ -166,6 +182,7 @@ void PromptPanel::setParams(const GenerationParams& p) {
   height_->setValue(p.height);
   batch_->setValue(p.batch);
   seed_->setSeed(p.seed);
+  loras_->setEntries(p.loras);
   applying_ = false;
   commit_timer_->stop();
   committed_ = params();
@@ -195,6 +212,8 @@ void PromptPanel::setSeedLocked(bool locked) { seed_->setLocked(locked); }
 bool PromptPanel::isSeedLocked() const { return seed_->isLocked(); }
 
 void PromptPanel::setGenerating(bool generating) { cancel_->setEnabled(generating); }
+
+void PromptPanel::setLoRAFolder(const QString& folder) { loras_->setBrowseFolder(folder); }
 
 void PromptPanel::onEdited() {
   if (!applying_) commit_timer_->start();

@@ -1,5 +1,5 @@
 // The prompt panel: what to generate (model, prompt, negative prompt, seed,
-// steps, guidance, size, batch) and the Generate / Cancel buttons.
+// steps, guidance, size, batch, LoRAs) and the Generate / Cancel buttons.
 //
 // It edits a GenerationParams. Edits settle into "commits" (after a short pause,
 // or at once for wholesale changes) reported by paramsCommitted(before, after),
@@ -22,6 +22,7 @@ class QTimer;
 
 namespace dc::ui {
 
+class LoRAListWidget;
 class SeedField;
 
 class PromptPanel : public QWidget {
@@ -38,6 +39,8 @@ class PromptPanel : public QWidget {
   void setSeedLocked(bool locked);
   bool isSeedLocked() const;
   void setGenerating(bool generating);  // enables Cancel
+  void setLoRAFolder(const QString& folder);  // where "Add LoRA…" browses first (Settings)
+  LoRAListWidget* loraList() const { return loras_; }
   // Reports an edit still waiting for the typing pause now, before what it edits changes.
   void commitPendingEdits() { commitEdits(); }
 
@@ -65,6 +68,7 @@ class PromptPanel : public QWidget {
   QSpinBox* width_;
   QSpinBox* height_;
   QSpinBox* batch_;
+  LoRAListWidget* loras_;
   QPushButton* generate_;
   QPushButton* cancel_;
   QTimer* commit_timer_;

@@ -16,6 +16,7 @@ namespace dc::ui {
 struct AppSettings {
   QStringList model_folders;  // pipeline folders, or folders holding pipeline folders
   QString output_folder;      // where generated images go
+  QString lora_folder;        // where "Add LoRA…" browses first; empty: nowhere in particular
   quint64 vram_budget = 0;    // bytes a job may hold on the GPU; 0: whatever is free
   QString device = QStringLiteral("auto");  // "auto", "cpu", "cuda"
   bool operator==(const AppSettings&) const = default;

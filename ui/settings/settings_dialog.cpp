@@ -22,6 +22,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
     : QDialog(parent),
       model_folders_(new QListWidget(this)),
       output_folder_(new QLineEdit(settings.output_folder, this)),
+      lora_folder_(new QLineEdit(settings.lora_folder, this)),
       vram_budget_gib_(new QDoubleSpinBox(this)),
       device_(new QComboBox(this)) {
   setWindowTitle(tr("Settings"));
@@ -48,6 +49,14 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
   output->addWidget(output_folder_);
   output->addWidget(browse);
 
+  lora_folder_->setObjectName(QStringLiteral("loraFolder"));
+  lora_folder_->setPlaceholderText(tr("Where \"Add LoRA…\" opens (optional)"));
+  auto* browse_loras = new QPushButton(tr("Browse…"), this);
+  connect(browse_loras, &QPushButton::clicked, this, &SettingsDialog::browseLoRAFolder);
+  auto* loras = new QHBoxLayout;
+  loras->addWidget(lora_folder_);
+  loras->addWidget(browse_loras);
+
   vram_budget_gib_->setObjectName(QStringLiteral("vramBudget"));
   vram_budget_gib_->setRange(0, 1024);
   vram_budget_gib_->setDecimals(1);
@@ -66,6 +75,7 @@ SettingsDialog::SettingsDialog(const AppSettings& settings, QWidget* parent)
   auto* form = new QFormLayout;
   form->addRow(tr("Model folders"), folders);
   form->addRow(tr("Output folder"), output);
+  form->addRow(tr("LoRA folder"), loras);
   form->addRow(tr("GPU memory budget"), vram_budget_gib_);
   form->addRow(tr("Device"), device_);
 
@@ -82,6 +92,7 @@ AppSettings SettingsDialog::settings() const {
   AppSettings s;
   for (int i = 0; i < model_folders_->count(); ++i) s.model_folders << model_folders_->item(i)->text();
   s.output_folder = output_folder_->text().trimmed();
+  s.lora_folder = lora_folder_->text().trimmed();
   s.vram_budget = static_cast<quint64>(vram_budget_gib_->value() * kGiB);
   s.device = device_->currentData().toString();
   return s;
@@ -97,6 +108,11 @@ void SettingsDialog::removeModelFolder() { delete model_folders_->currentItem();
 void SettingsDialog::browseOutputFolder() {
   const QString dir = QFileDialog::getExistingDirectory(this, tr("Output folder"), output_folder_->text());
   if (!dir.isEmpty()) output_folder_->setText(dir);
+}
+
+void SettingsDialog::browseLoRAFolder() {
+  const QString dir = QFileDialog::getExistingDirectory(this, tr("LoRA folder"), lora_folder_->text());
+  if (!dir.isEmpty()) lora_folder_->setText(dir);
 }
 
 }  // namespace dc::ui

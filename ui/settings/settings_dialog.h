@@ -1,4 +1,4 @@
-// Settings dialog: model folders, output folder, GPU memory budget, device.
+// Settings dialog: model folders, output folder, LoRA folder, GPU memory budget, device.
 // Edits a copy; the caller reads settings() after exec() returns Accepted.
 #pragma once
 
@@ -24,9 +24,11 @@ class SettingsDialog : public QDialog {
   void addModelFolder();
   void removeModelFolder();
   void browseOutputFolder();
+  void browseLoRAFolder();
 
   QListWidget* model_folders_;
   QLineEdit* output_folder_;
+  QLineEdit* lora_folder_;
   QDoubleSpinBox* vram_budget_gib_;
   QComboBox* device_;
 };
