@@ -8,17 +8,12 @@
 #include "ui/project/project_commands.h"
 #include "ui/project/project_document.h"
 #include "ui/prompt/params_command.h"
+#include "ui/common/widget_helpers.h"
 #include "ui/prompt/prompt_panel.h"
 #include "ui/timeline/timeline_model.h"
 
 namespace dc::ui {
 namespace {
-
-QString canonical(const QString& folder) {
-  const QFileInfo info(folder);
-  const QString c = info.canonicalFilePath();
-  return c.isEmpty() ? info.absoluteFilePath() : c;
-}
 
 // `made` with the paths of `shot` where they name the same files: an edit of the
 // panel does not respell what the project already holds.
@@ -28,7 +23,7 @@ std::vector<project::LoRARef> with_shot_spelling(const std::vector<project::LoRA
   const QList<LoRAEntry> new_files = lora_entries(made, project_file);
   for (size_t i = 0; i < made.size(); ++i)
     for (size_t j = 0; j < shot.size(); ++j)
-      if (canonical(new_files[i].path) == canonical(old_files[j].path)) made[i].path = shot[j].path;
+      if (canonical_path(new_files[i].path) == canonical_path(old_files[j].path)) made[i].path = shot[j].path;
   return made;
 }
 
@@ -68,7 +63,7 @@ GenerationParams params_showing_shot(const project::Project& project, const proj
                                      const GenerationParams& panel, const QString& project_file) {
   const GenerationParams from = params_from_shot(project, shot, project_file);
   GenerationParams p = panel;
-  if (canonical(panel.model_folder) != canonical(from.model_folder)) p.model_folder = from.model_folder;
+  if (canonical_path(panel.model_folder) != canonical_path(from.model_folder)) p.model_folder = from.model_folder;
   p.prompt = keyframe >= 0 ? QString::fromStdString(shot.keyframes.at(keyframe).prompt) : from.prompt;
   p.negative_prompt = from.negative_prompt;
   if (!shot.negative_prompt.empty()) p.true_cfg_scale = from.true_cfg_scale;

@@ -5,15 +5,10 @@
 #include <QRegularExpression>
 
 #include "core/project/project_file.h"
+#include "ui/common/widget_helpers.h"
 
 namespace dc::ui {
 namespace {
-
-QString canonical(const QString& folder) {
-  const QFileInfo info(folder);
-  const QString c = info.canonicalFilePath();
-  return c.isEmpty() ? info.absoluteFilePath() : c;
-}
 
 QString resolved_folder(const project::ModelRef& model, const QString& project_file) {
   if (project_file.isEmpty()) return QString::fromStdString(model.folder);
@@ -33,11 +28,11 @@ std::string new_model_id(const project::Project& project, const QString& folder)
 // How the project stores a folder or file: relative when it lies inside the project's
 // folder (the project can move with its models), absolute otherwise or when never saved.
 std::string stored_path(const QString& folder, const QString& project_file) {
-  if (project_file.isEmpty()) return canonical(folder).toStdString();
+  if (project_file.isEmpty()) return canonical_path(folder).toStdString();
   const QDir project_dir = QFileInfo(project_file).absoluteDir();
-  const QString relative = project_dir.relativeFilePath(canonical(folder));
+  const QString relative = project_dir.relativeFilePath(canonical_path(folder));
   if (!relative.startsWith(QLatin1String(".."))) return relative.toStdString();
-  return canonical(folder).toStdString();
+  return canonical_path(folder).toStdString();
 }
 
 }  // namespace
@@ -51,9 +46,9 @@ QString next_shot_id(const project::Project& project) {
 
 ShotDraft shot_from_params(const project::Project& project, const GenerationParams& p, const QString& project_file) {
   ShotDraft draft;
-  const QString folder = canonical(p.model_folder);
+  const QString folder = canonical_path(p.model_folder);
   for (const project::ModelRef& m : project.models)
-    if (canonical(resolved_folder(m, project_file)) == folder) draft.shot.model = m.id;
+    if (canonical_path(resolved_folder(m, project_file)) == folder) draft.shot.model = m.id;
   if (draft.shot.model.empty()) {
     draft.new_model = project::ModelRef{new_model_id(project, p.model_folder), stored_path(p.model_folder, project_file), {}};
     draft.shot.model = draft.new_model->id;
@@ -116,7 +111,7 @@ bool same_enabled_loras(const QList<LoRAEntry>& a, const QList<LoRAEntry>& b) {
   auto enabled = [](const QList<LoRAEntry>& list) {
     QList<std::pair<QString, double>> out;
     for (const LoRAEntry& l : list)
-      if (l.enabled) out.append({canonical(l.path), l.strength});
+      if (l.enabled) out.append({canonical_path(l.path), l.strength});
     return out;
   };
   return enabled(a) == enabled(b);

@@ -6,28 +6,17 @@
 #include <QVBoxLayout>
 
 #include "ui/project/shot_list_model.h"
+#include "ui/common/widget_helpers.h"
 
 namespace dc::ui {
-namespace {
-
-QToolButton* make_button(QWidget* parent, const char* name, const QString& text, const QString& tip) {
-  auto* b = new QToolButton(parent);
-  b->setObjectName(QLatin1String(name));
-  b->setText(text);
-  b->setToolTip(tip);
-  return b;
-}
-
-}  // namespace
-
 ShotsView::ShotsView(ShotListModel* model, QWidget* parent)
     : QWidget(parent),
       model_(model),
       list_(new QListView(this)),
-      add_(make_button(this, "shotAdd", tr("Add shot"), tr("Add the prompt panel's parameters as a shot (Ctrl+D)"))),
-      load_(make_button(this, "shotLoad", tr("Load"), tr("Put the selected shot's parameters in the prompt panel"))),
-      remove_(make_button(this, "shotRemove", tr("Remove"), tr("Remove the selected shot from the project"))),
-      queue_all_(make_button(this, "shotsQueueAll", tr("Queue all"), tr("Add every shot to the render queue"))) {
+      add_(make_tool_button(this, "shotAdd", tr("Add shot"), tr("Add the prompt panel's parameters as a shot (Ctrl+D)"))),
+      load_(make_tool_button(this, "shotLoad", tr("Load"), tr("Put the selected shot's parameters in the prompt panel"))),
+      remove_(make_tool_button(this, "shotRemove", tr("Remove"), tr("Remove the selected shot from the project"))),
+      queue_all_(make_tool_button(this, "shotsQueueAll", tr("Queue all"), tr("Add every shot to the render queue"))) {
   setObjectName(QStringLiteral("shotsView"));
   list_->setObjectName(QStringLiteral("shotList"));
   list_->setModel(model_);

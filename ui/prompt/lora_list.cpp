@@ -21,6 +21,8 @@
 #include <QVBoxLayout>
 #include <algorithm>
 
+#include "ui/common/widget_helpers.h"
+
 namespace dc::ui {
 namespace {
 
@@ -71,14 +73,6 @@ class NameLabel : public QLabel {
     style()->drawItemText(&painter, r, Qt::AlignLeft | Qt::AlignVCenter, palette(), isEnabled(), shown, foregroundRole());
   }
 };
-
-QToolButton* make_tool_button(QWidget* parent, const char* name, const QString& tip) {
-  auto* b = new QToolButton(parent);
-  b->setObjectName(QLatin1String(name));
-  b->setToolTip(tip);
-  b->setAutoRaise(true);
-  return b;
-}
 
 }  // namespace
 
@@ -206,11 +200,11 @@ LoRAListWidget::Row LoRAListWidget::makeRow(int index) {
   r.strength = new StrengthSpinBox(r.widget);
   r.strength->setObjectName(QStringLiteral("loraStrength"));
   r.strength->setToolTip(tr("Strength (double-click: back to %1)").arg(kDefaultStrength, 0, 'f', 1));
-  r.up = make_tool_button(r.widget, "loraUp", tr("Move up"));
+  r.up = make_tool_button(r.widget, "loraUp", QString(), tr("Move up"), true);
   r.up->setArrowType(Qt::UpArrow);
-  r.down = make_tool_button(r.widget, "loraDown", tr("Move down"));
+  r.down = make_tool_button(r.widget, "loraDown", QString(), tr("Move down"), true);
   r.down->setArrowType(Qt::DownArrow);
-  r.remove = make_tool_button(r.widget, "loraRemove", tr("Remove"));
+  r.remove = make_tool_button(r.widget, "loraRemove", QString(), tr("Remove"), true);
   r.remove->setText(QStringLiteral("×"));
 
   auto* h = new QHBoxLayout(r.widget);

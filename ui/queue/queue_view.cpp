@@ -5,31 +5,20 @@
 #include <QToolButton>
 #include <QVBoxLayout>
 
+#include "ui/common/widget_helpers.h"
 #include "ui/queue/queue_item_delegate.h"
 #include "ui/queue/render_queue_model.h"
 
 namespace dc::ui {
-namespace {
-
-QToolButton* make_button(QWidget* parent, const char* name, const QString& text, const QString& tip) {
-  auto* b = new QToolButton(parent);
-  b->setObjectName(QLatin1String(name));
-  b->setText(text);
-  b->setToolTip(tip);
-  return b;
-}
-
-}  // namespace
-
 QueueView::QueueView(RenderQueueModel* model, QWidget* parent)
     : QWidget(parent),
       model_(model),
       list_(new QListView(this)),
-      cancel_(make_button(this, "queueCancel", tr("Cancel"), tr("Cancel the selected job"))),
-      up_(make_button(this, "queueUp", tr("Up"), tr("Run the selected job earlier"))),
-      down_(make_button(this, "queueDown", tr("Down"), tr("Run the selected job later"))),
-      retry_(make_button(this, "queueRetry", tr("Retry"), tr("Queue a failed or cancelled job again"))),
-      remove_(make_button(this, "queueRemove", tr("Remove"), tr("Remove the selected job from the queue"))) {
+      cancel_(make_tool_button(this, "queueCancel", tr("Cancel"), tr("Cancel the selected job"))),
+      up_(make_tool_button(this, "queueUp", tr("Up"), tr("Run the selected job earlier"))),
+      down_(make_tool_button(this, "queueDown", tr("Down"), tr("Run the selected job later"))),
+      retry_(make_tool_button(this, "queueRetry", tr("Retry"), tr("Queue a failed or cancelled job again"))),
+      remove_(make_tool_button(this, "queueRemove", tr("Remove"), tr("Remove the selected job from the queue"))) {
   setObjectName(QStringLiteral("queueView"));
   list_->setObjectName(QStringLiteral("queueList"));
   list_->setModel(model_);

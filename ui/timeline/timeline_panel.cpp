@@ -8,40 +8,28 @@
 #include <QVBoxLayout>
 
 #include "ui/timeline/timeline_edits.h"
+#include "ui/common/widget_helpers.h"
 #include "ui/timeline/timeline_model.h"
 #include "ui/timeline/timeline_painter.h"
 #include "ui/timeline/timeline_view.h"
 
 namespace dc::ui {
-namespace {
-
-QToolButton* make_button(QWidget* parent, const char* name, const QString& text, const QString& tip) {
-  auto* b = new QToolButton(parent);
-  b->setObjectName(QLatin1String(name));
-  b->setText(text);
-  b->setToolTip(tip);
-  b->setAutoRaise(true);
-  return b;
-}
-
-}  // namespace
-
 TimelinePanel::TimelinePanel(TimelineModel* model, QWidget* parent)
     : QWidget(parent),
       model_(model),
       view_(new TimelineView(model, this)),
       scroll_(new QScrollBar(Qt::Horizontal, this)),
-      add_keyframe_(make_button(this, "timelineAddKeyframe", tr("◆ Add keyframe"),
-                                tr("Add a prompt keyframe to the selected video shot at the playhead (K)"))),
-      remove_(make_button(this, "timelineRemove", tr("Remove"), tr("Remove the selected keyframe or shot (Delete)"))),
+      add_keyframe_(make_tool_button(this, "timelineAddKeyframe", tr("◆ Add keyframe"),
+                                     tr("Add a prompt keyframe to the selected video shot at the playhead (K)"), true)),
+      remove_(make_tool_button(this, "timelineRemove", tr("Remove"), tr("Remove the selected keyframe or shot (Delete)"), true)),
       readout_(new QLabel(this)) {
   setObjectName(QStringLiteral("timelinePanel"));
   scroll_->setObjectName(QStringLiteral("timelineScroll"));
   readout_->setObjectName(QStringLiteral("timelineReadout"));
   readout_->setTextFormat(Qt::PlainText);
-  auto* zoom_out = make_button(this, "timelineZoomOut", QStringLiteral("−"), tr("Zoom out (-, Ctrl+wheel)"));
-  auto* fit = make_button(this, "timelineFit", tr("Fit"), tr("Show the whole edit"));
-  auto* zoom_in = make_button(this, "timelineZoomIn", QStringLiteral("+"), tr("Zoom in (+, Ctrl+wheel)"));
+  auto* zoom_out = make_tool_button(this, "timelineZoomOut", QStringLiteral("−"), tr("Zoom out (-, Ctrl+wheel)"), true);
+  auto* fit = make_tool_button(this, "timelineFit", tr("Fit"), tr("Show the whole edit"), true);
+  auto* zoom_in = make_tool_button(this, "timelineZoomIn", QStringLiteral("+"), tr("Zoom in (+, Ctrl+wheel)"), true);
 
   auto* tools = new QHBoxLayout;
   tools->setContentsMargins(4, 0, 4, 0);
