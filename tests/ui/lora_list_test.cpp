@@ -35,6 +35,7 @@
 #include "tests/ui/ui_test_support.h"
 #include "ui/gallery/gallery_model.h"
 #include "ui/gallery/gallery_view.h"
+#include "ui/common/notice_bar.h"
 #include "ui/main_window/main_window.h"
 #include "ui/main_window/prompt_shot_link.h"
 #include "ui/project/project_document.h"
@@ -497,6 +498,9 @@ class LoRAListTest : public QObject {
     panel->setSeedLocked(true);
     w->generate();
     QCOMPARE(w->queueModel()->rowCount(), 1);
+    // The missing one is named in a notice, not silently dropped.
+    QVERIFY2(w->noticeBar()->text().contains(QLatin1String("gone.safetensors")), qPrintable(w->noticeBar()->text()));
+    QVERIFY(!w->noticeBar()->text().contains(QLatin1String("a.safetensors")));  // disabled: nothing to say
     auto finished = [&] {
       const QueueState s = w->queueModel()->entries().front().state;
       return s != QueueState::kQueued && s != QueueState::kRunning;

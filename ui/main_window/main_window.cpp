@@ -235,6 +235,14 @@ void MainWindow::generate() {
     showError(tr("Choose a model first: add the folder that holds your pipelines in Settings > Model folders."));
     return;
   }
+  // A LoRA the artist left on but whose file is gone is not silently dropped: the job runs without it, and says so.
+  QStringList missing;
+  for (const LoRAEntry& l : params.loras)
+    if (l.enabled && !QFileInfo(l.path).isFile()) missing << QDir::toNativeSeparators(l.path);
+  if (!missing.isEmpty()) {
+    notice_->showMessage(NoticeBar::Kind::kInfo, tr("Generating without %n missing LoRA file(s): %1", nullptr,
+                                                    int(missing.size())).arg(missing.join(QStringLiteral(", "))));
+  }
   queue_model_->enqueue(params);
   runner_->startNext();
 }
