@@ -341,8 +341,11 @@ class LoRAListTest : public QObject {
     QCOMPARE(spec.loras[0].strength, 0.8);
     QCOMPARE(QString::fromStdString(spec.loras[1].file.string()), file("b.safetensors"));
     QCOMPARE(spec.loras[1].strength, -0.5);
+    // The queue's one-line summary names what will be applied, nothing else.
+    QVERIFY2(summary_line(p).endsWith(QStringLiteral(" · a:0.8, b:-0.5")), qPrintable(summary_line(p)));
     p.loras.clear();
     QVERIFY(to_job_spec(p).loras.empty());
+    QVERIFY(!summary_line(p).contains(QLatin1String("a:")));
   }
 
   void paramsJsonKeepsLoRAsAndReadsOldFiles() {

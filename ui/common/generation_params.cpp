@@ -147,12 +147,19 @@ engine::JobSpec to_job_spec(const GenerationParams& p) {
 QString summary_line(const GenerationParams& p) {
   QString prompt = p.prompt.simplified();
   if (prompt.size() > 60) prompt = prompt.left(57) + QStringLiteral("…");
-  return QCoreApplication::translate("dc::ui", "%1 · %2×%3 · %4 steps · seed %5")
-      .arg(prompt)
-      .arg(p.width)
-      .arg(p.height)
-      .arg(p.steps)
-      .arg(p.seed);
+  QString line = QCoreApplication::translate("dc::ui", "%1 · %2×%3 · %4 steps · seed %5")
+                     .arg(prompt)
+                     .arg(p.width)
+                     .arg(p.height)
+                     .arg(p.steps)
+                     .arg(p.seed);
+  // The LoRAs the job will apply, as A1111 writes them (name:strength), so queue rows tell jobs apart.
+  QStringList loras;
+  for (const LoRAEntry& l : loras_to_apply(p)) {
+    loras << QStringLiteral("%1:%2").arg(QFileInfo(l.path).completeBaseName()).arg(l.strength, 0, 'g', 3);
+  }
+  if (!loras.isEmpty()) line += QStringLiteral(" · ") + loras.join(QStringLiteral(", "));
+  return line;
 }
 
 }  // namespace dc::ui
