@@ -5,6 +5,7 @@
 #include <QImageReader>
 #include <QPixmap>
 
+#include "ui/common/generation_params_mime.h"
 
 namespace dc::ui {
 
@@ -46,6 +47,19 @@ QVariant GalleryModel::data(const QModelIndex& index, int role) const {
     case kParamsRole: return QVariant::fromValue(it->params);
     default: return {};
   }
+}
+
+Qt::ItemFlags GalleryModel::flags(const QModelIndex& index) const {
+  const Qt::ItemFlags base = QAbstractListModel::flags(index);
+  return item(index.row()) && index.isValid() ? base | Qt::ItemIsDragEnabled : base;
+}
+
+QStringList GalleryModel::mimeTypes() const { return {QString::fromLatin1(kGenerationParamsMimeType)}; }
+
+QMimeData* GalleryModel::mimeData(const QModelIndexList& indexes) const {
+  for (const QModelIndex& index : indexes)
+    if (const GalleryItem* it = index.isValid() ? item(index.row()) : nullptr) return generation_params_mime(it->params);
+  return nullptr;
 }
 
 const GalleryItem* GalleryModel::item(int row) const {

@@ -30,6 +30,10 @@ class GalleryModel : public QAbstractListModel {
 
   int rowCount(const QModelIndex& parent = {}) const override;
   QVariant data(const QModelIndex& index, int role) const override;
+  // Items drag out (to the timeline) as their parameters, kGenerationParamsMimeType.
+  Qt::ItemFlags flags(const QModelIndex& index) const override;
+  QStringList mimeTypes() const override;
+  QMimeData* mimeData(const QModelIndexList& indexes) const override;  // the first item's
 
   const QList<GalleryItem>& items() const { return items_; }
   const GalleryItem* item(int row) const;

@@ -17,6 +17,11 @@ GalleryView::GalleryView(GalleryModel* model, QWidget* parent) : QListView(paren
   setGridSize(QSize(GalleryModel::kThumbnailSize / 2 + 16, GalleryModel::kThumbnailSize / 2 + 28));
   setResizeMode(QListView::Adjust);
   setMovement(QListView::Static);
+  // After setMovement, which turns dragging off for static items: thumbnails drag out
+  // to the timeline (as a new shot), but nothing drops into the gallery.
+  setDragEnabled(true);
+  setDragDropMode(QAbstractItemView::DragOnly);
+  setDefaultDropAction(Qt::CopyAction);
   setUniformItemSizes(true);
   setSelectionMode(QAbstractItemView::SingleSelection);
   connect(this, &QListView::clicked, this, [this](const QModelIndex& index) {

@@ -1,6 +1,7 @@
 // The gallery panel: thumbnails of generated images, newest first. Clicking one
 // shows it in the viewport; its context menu reopens its parameters, copies its
-// seed or reveals its file. Requests go out as signals.
+// seed or reveals its file. Requests go out as signals. A thumbnail dragged to
+// the timeline becomes a shot there (the model's mimeData carries its parameters).
 #pragma once
 
 #include <QListView>

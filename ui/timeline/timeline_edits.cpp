@@ -80,6 +80,12 @@ Shots move_shot(const Shots& shots, int index, double start, int track) {
   return out;
 }
 
+Shots insert_shot(const Shots& shots, project::Shot shot, double start, int track) {
+  Shots with = shots;
+  with.push_back(std::move(shot));
+  return move_shot(with, static_cast<int>(with.size()) - 1, start, track);
+}
+
 Shots trim_shot(const Shots& shots, int index, double duration) {
   if (!valid_index(shots, index) || !is_trimmable(shots[index])) return shots;
   Shots out = shots;

@@ -36,6 +36,10 @@ double frame_time(const project::Shot& shot, int frame);  // timeline seconds of
 // shot of that track it goes before that shot (first half) or right after it
 // (second half); later shots of the track move right as needed.
 Shots move_shot(const Shots& shots, int index, double start, int track);
+// Adds `shot` (a new id) as if dropped at `start` on `track`: placed by move_shot's
+// rules, so landing inside a shot puts it before or after that one and pushes the
+// rest of the track right.
+Shots insert_shot(const Shots& shots, project::Shot shot, double start, int track);
 // Video shots: the duration rounded to whole frames (at least one); keyframes past
 // the new last frame are dropped, later shots of the track pushed right when it grows.
 Shots trim_shot(const Shots& shots, int index, double duration);

@@ -298,6 +298,37 @@ Status TimelineModel::removeCurrent() {
   return ok_status();
 }
 
+Result<ShotDraft> TimelineModel::draftShot(const GenerationParams& params) const {
+  if (params.model_folder.isEmpty()) {
+    return Error::invalid_argument("the image names no model folder: a shot names the model that renders it");
+  }
+  return shot_from_params(doc_->project(), params, doc_->filePath());
+}
+
+Status TimelineModel::addShot(ShotDraft draft, double start, int track) {
+  const std::string id = draft.shot.id;
+  std::vector<project::Shot> after = timeline::insert_shot(shots(), draft.shot, start, track);
+  const auto placed = std::find_if(after.begin(), after.end(), [&](const auto& s) { return s.id == id; });
+  const int index = static_cast<int>(placed - after.begin());
+  draft.shot = *placed;
+  DC_TRY_STATUS(doc_->checkInsertShot(index, draft));
+  // Everything is checked before anything is pushed, so neither half of the step can fail.
+  project::Project edited = doc_->project();
+  if (draft.new_model) edited.models.push_back(*draft.new_model);
+  edited.shots = after;
+  if (const Result<std::string> saved = project::serialize_project(edited); !saved) return saved.error();
+  // The shot goes in where it ends up, then the shots it lands on move out of its way.
+  std::vector<project::Shot> inserted = shots();
+  inserted.insert(inserted.begin() + index, draft.shot);
+  undo_->beginMacro(tr("Add %1 from the gallery").arg(QString::fromStdString(id)));
+  undo_->push(new AddShotCommand(doc_, index, std::move(draft)));
+  if (after != inserted) undo_->push(new EditShotsCommand(doc_, tr("Make room"), std::move(inserted), std::move(after)));
+  undo_->endMacro();
+  const auto now = std::find_if(shots().begin(), shots().end(), [&](const auto& s) { return s.id == id; });
+  selectShot(static_cast<int>(now - shots().begin()));
+  return ok_status();
+}
+
 QImage TimelineModel::thumbnail(int row, int height) const {
   if (row < 0 || row >= static_cast<int>(shots().size()) || doc_->filePath().isEmpty()) return {};
   const project::Project& p = doc_->project();

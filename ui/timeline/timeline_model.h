@@ -24,6 +24,7 @@
 
 #include "core/base/result.h"
 #include "core/project/project.h"
+#include "ui/project/shot_params.h"
 
 class QItemSelectionModel;
 class QUndoStack;
@@ -84,6 +85,14 @@ class TimelineModel : public QAbstractItemModel {
   Status nudgeKeyframe(int row, int k, int frames);
   Status removeKeyframe(int row, int k);
   Status removeCurrent();  // the current keyframe, else the current shot
+
+  // A new image shot from `params` (a gallery image dropped on the timeline), made
+  // as the Project panel's "Add shot" makes one (shot_from_params: the next free id,
+  // its model folder registered when new). kInvalidArgument when no model is named.
+  Result<ShotDraft> draftShot(const GenerationParams& params) const;
+  // Adds `draft` dropped at `start` on `track` (timeline::insert_shot) as one undo
+  // step: the shot, its new model and the shots it pushes right; then selects it.
+  Status addShot(ShotDraft draft, double start, int track);
 
   // The shot's image as `dcgen render` left it in the project's output folder
   // (<output>/<id>.png or .tif), scaled to `height`; null when there is none.

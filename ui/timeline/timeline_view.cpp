@@ -30,6 +30,7 @@ TimelineView::TimelineView(TimelineModel* model, QWidget* parent) : QWidget(pare
   setFocusPolicy(Qt::StrongFocus);
   setMouseTracking(true);
   setAttribute(Qt::WA_OpaquePaintEvent);
+  setAcceptDrops(true);  // gallery images (timeline_view_drop.cpp)
   auto repaint = [this] { update(); };
   for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
     connect(model_, signal, this, repaint);
@@ -101,6 +102,10 @@ void TimelineView::paintEvent(QPaintEvent*) {
   if (row >= 0) state.selected_shot = model_->shots()[row].id;
   state.selected_keyframe = model_->currentKeyframe();
   if (drag_.kind == Drag::kKeyframe) state.selected_keyframe = drag_.keyframe;
+  if (drag_.kind == Drag::kDrop) {
+    state.selected_shot = drag_.dropped_id;
+    state.selected_keyframe = -1;
+  }
   state.hovered_shot = hovered_shot_;
   state.playhead = model_->playhead();
   state.lanes = lanes();

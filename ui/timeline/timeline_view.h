@@ -16,16 +16,24 @@
 // playhead when nothing is selected; Delete removes the selected keyframe or
 // shot; K adds a keyframe at the playhead; Home/End move the playhead; +/-
 // zoom; Esc cancels a drag.
+// Drops: a gallery thumbnail (kGenerationParamsMimeType) dropped on a track
+// becomes an image shot with that image's parameters, starting under the cursor
+// (snapped like a moved clip; inside another shot it goes before or after it and
+// pushes the track right), one undo step; the result is shown live while the
+// drag hovers. Other data is refused. (timeline_view_drop.cpp)
 #pragma once
 
 #include <QWidget>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/base/result.h"
 #include "core/project/project.h"
 #include "ui/timeline/timeline_geometry.h"
+
+class QMimeData;
 
 namespace dc::ui {
 
@@ -75,9 +83,13 @@ class TimelineView : public QWidget {
   void leaveEvent(QEvent* event) override;
   void resizeEvent(QResizeEvent* event) override;
   bool event(QEvent* event) override;  // tooltips; Esc during a drag
+  void dragEnterEvent(QDragEnterEvent* event) override;
+  void dragMoveEvent(QDragMoveEvent* event) override;
+  void dragLeaveEvent(QDragLeaveEvent* event) override;
+  void dropEvent(QDropEvent* event) override;
 
  private:
-  enum class Drag { kNone, kScrub, kMovePending, kMove, kTrim, kKeyframePending, kKeyframe };
+  enum class Drag { kNone, kScrub, kMovePending, kMove, kTrim, kKeyframePending, kKeyframe, kDrop };
 
   // What a drag would do if released now; painted while it lasts.
   struct DragState {
@@ -92,11 +104,16 @@ class TimelineView : public QWidget {
     int frame = 0;           // kKeyframe
     std::optional<double> snap_time;
     std::optional<std::vector<project::Shot>> preview;
+    std::string dropped_id;  // kDrop: the new shot, highlighted in the preview
   };
 
   void updateDrag(QPointF pos);
   void finishDrag();
   void cancelDrag();
+  // A drop at `pos` of a new clip lasting `duration`: its start (snapped) and track.
+  std::pair<double, int> dropPlacement(QPointF pos, double duration) const;
+  // kDrop's preview for `mime` at `pos`; false when the data is not ours.
+  bool updateDrop(const QMimeData* mime, QPointF pos);
   // `seconds` moved onto the nearest edge within kSnapPixels (clip edges except `skip_row`'s, playhead, 0).
   std::optional<double> snapTarget(double seconds, int skip_row) const;
   void report(const Status& status);
