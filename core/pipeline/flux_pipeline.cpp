@@ -271,9 +271,16 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
   impl->stage_sizes = {
       {"text_encoder", weight_bytes(te.weights, options.dtype), size_t{256} << 20},
       {"text_encoder_2", weight_bytes(te2.weights, options.dtype), size_t{512} << 20},
-      {"transformer", weight_bytes(transformer.weights, options.dtype), 0},
+      {"transformer", weight_bytes(transformer.weights, options.dtype), 0, 0, 0},
       {"vae", weight_bytes(vae.weights, options.dtype), 0},
   };
+  // Block streaming keeps the fused adaLN rows of every block (norm1, norm1_context,
+  // norm) resident with the embedders (FluxTransformer::stream_blocks).
+  const StreamedSize streamed = streamed_size(transformer.weights, options.dtype,
+                                              {"transformer_blocks", "single_transformer_blocks"},
+                                              {".norm1.linear.", ".norm1_context.linear.", ".norm.linear."});
+  impl->stage_sizes[2].streamed_resident = streamed.resident;
+  impl->stage_sizes[2].stream_slot = streamed.slot;
   if (options.device.is_cuda()) impl->budget = options.vram_budget ? options.vram_budget : default_device_budget();
   const int64_t side = 1024 / (info.vae_scale * info.patch);
   DC_TRY_STATUS(impl->plan_for(side * side, 512, int64_t{1024} * 1024));
@@ -329,6 +336,10 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   const int64_t c = info.latent_channels, h = r.height / info.vae_scale, w = r.width / info.vae_scale;
   const int64_t tokens = (h / info.patch) * (w / info.patch);
   DC_TRY_STATUS(plan_for(tokens, max_sequence_length, int64_t{r.width} * r.height * r.batch));
+  if (plan.stream_blocks && !r.loras.empty()) {
+    return Error::not_supported(info.name + ": LoRAs cannot be applied while the transformer streams block by block (" +
+                                plan.explanation + "); raise --vram-budget or run without LoRAs");
+  }
   if (!plan.keep_all) {  // a smaller plan than the previous job's: nothing stays over from it
     clip.reset();
     t5.reset();
@@ -390,7 +401,11 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   if (!transformer) {
     progress(GenerationPhase::kLoading, 0, 1);
     DC_TRY(auto dir, component("transformer"));
-    DC_TRY(transformer, flux::FluxTransformer::load(dir, load_options()));
+    if (plan.stream_blocks) {
+      DC_TRY(transformer, flux::FluxTransformer::load_streamed(dir, load_options()));
+    } else {
+      DC_TRY(transformer, flux::FluxTransformer::load(dir, load_options()));
+    }
     transformer_loras = {};
   }
   DC_TRY_STATUS(merge_loras(r.loras, events));

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 #include "core/tensor/cuda_context.h"
 
@@ -50,26 +51,77 @@ size_t weight_bytes(const Checkpoint& weights, DType dtype) {
   return total;
 }
 
+StreamedSize streamed_size(const Checkpoint& weights, DType dtype, const std::vector<std::string>& block_prefixes,
+                           const std::vector<std::string>& resident_parts) {
+  StreamedSize out;
+  std::map<std::pair<size_t, std::string>, size_t> blocks;  // (prefix, index) -> bytes
+  for (const std::string& name : weights.tensor_names()) {
+    auto info = weights.info(name);
+    if (!info) continue;
+    const DType stored = dtype_is_float(info->dtype) ? dtype : info->dtype;
+    const size_t bytes = static_cast<size_t>(shape_numel(info->shape)) * dtype_bits(stored) / 8;
+    bool resident = true;
+    for (size_t p = 0; p < block_prefixes.size() && resident; ++p) {
+      const std::string head = block_prefixes[p] + ".";
+      if (name.rfind(head, 0) != 0) continue;
+      const size_t dot = name.find('.', head.size());
+      if (dot == std::string::npos) continue;
+      bool kept = false;
+      for (const std::string& part : resident_parts) kept = kept || name.find(part) != std::string::npos;
+      if (kept) continue;
+      resident = false;
+      blocks[{p, name.substr(head.size(), dot - head.size())}] += (bytes + 511) / 512 * 512;
+    }
+    if (resident) out.resident += bytes;
+  }
+  for (const auto& [key, bytes] : blocks) out.slot = std::max(out.slot, bytes);
+  return out;
+}
+
+namespace {
+size_t streamed_need(const StageSize& s) { return s.streamed_resident + 2 * s.stream_slot + s.working; }
+std::string mib(size_t bytes) { return std::to_string((bytes + (size_t{1} << 19)) >> 20) + " MiB"; }
+}  // namespace
+
 ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget) {
   ResidencyPlan plan;
   plan.budget = budget;
   size_t all_weights = 0, largest_working = 0, largest_stage = 0;
   const StageSize* too_big = nullptr;
+  const StageSize* streamed = nullptr;
   for (const StageSize& s : stages) {
     all_weights += s.weights;
     largest_working = std::max(largest_working, s.working);
-    largest_stage = std::max(largest_stage, s.weights + s.working);
-    if (s.weights + s.working > budget && !too_big) too_big = &s;
+    if (s.weights + s.working <= budget) {
+      largest_stage = std::max(largest_stage, s.weights + s.working);
+    } else if (s.stream_slot > 0 && streamed_need(s) <= budget && !streamed) {
+      streamed = &s;
+      largest_stage = std::max(largest_stage, streamed_need(s));
+    } else if (!too_big) {
+      too_big = &s;
+    }
   }
   if (too_big) {
     plan.peak_estimate = too_big->weights + too_big->working;
     plan.explanation = "the " + too_big->name + " needs about " + format_bytes(plan.peak_estimate) + " (" +
-                       format_bytes(too_big->weights) + " of weights) but the memory budget is " +
+                       format_bytes(too_big->weights) + " of weights" +
+                       (too_big->stream_slot > 0
+                            ? ", " + format_bytes(streamed_need(*too_big)) + " with its blocks streamed"
+                            : std::string()) +
+                       ") but the memory budget is " +
                        format_bytes(budget) + "; raise --vram-budget, lower the resolution, or use a 4-bit model";
     return plan;
   }
   plan.fits = true;
-  if (all_weights + largest_working <= budget) {
+  if (streamed) {
+    plan.stream_blocks = true;
+    plan.streamed_stage = streamed->name;
+    plan.peak_estimate = largest_stage;
+    plan.explanation = streamed->name + " streamed block by block: " + mib(streamed->streamed_resident) +
+                       " resident + 2 x " + mib(streamed->stream_slot) + " slots (its " +
+                       format_bytes(streamed->weights) + " of weights exceed the budget " + format_bytes(budget) +
+                       "); one stage resident at a time";
+  } else if (all_weights + largest_working <= budget) {
     plan.keep_all = true;
     plan.peak_estimate = all_weights + largest_working;
     plan.explanation = "all stages resident (" + format_bytes(all_weights) + " of weights, budget " +

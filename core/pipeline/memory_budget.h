@@ -29,19 +29,38 @@ struct StageSize {
   std::string name;    // "text_encoder", "transformer", ...
   size_t weights = 0;  // resident weight bytes
   size_t working = 0;  // activations and workspace while it runs (an estimate)
+  // Block streaming (nn::BlockStreamer), when the stage supports it (stream_slot > 0):
+  // the weights that stay on the device and one block slot (two are held).
+  size_t streamed_resident = 0;
+  size_t stream_slot = 0;
 };
+
+// The device bytes of a stage whose blocks stream from host memory.
+struct StreamedSize {
+  size_t resident = 0;  // weights outside the blocks, plus block tensors named in resident_parts
+  size_t slot = 0;      // the largest block (tensors 512-byte aligned, as the streamer lays them out)
+};
+// Checkpoint arithmetic (no tensor is read): tensors "<prefix>.<i>.*" of each
+// prefix form block i of that stack; names containing one of `resident_parts`
+// stay resident (FLUX's adaLN linears, fused across all blocks).
+StreamedSize streamed_size(const Checkpoint& weights, DType dtype, const std::vector<std::string>& block_prefixes,
+                           const std::vector<std::string>& resident_parts);
 
 struct ResidencyPlan {
   bool fits = false;           // every stage can run within the budget
   bool keep_all = false;       // all weights stay resident between jobs
   size_t budget = 0;
   size_t peak_estimate = 0;    // the largest stage's weights + working set (or the sum when keep_all)
+  bool stream_blocks = false;  // the stage `streamed_stage` runs with its blocks streamed from host memory
+  std::string streamed_stage;
   std::string explanation;     // for logs and errors: what was chosen and why
 };
 
 // keep_all when the sum of all weights plus the largest working set fits;
-// otherwise one stage at a time (load, run, free); !fits when even one stage
-// does not fit, naming it.
+// otherwise one stage at a time (load, run, free). A stage that does not fit
+// resident but can stream, and whose streamed working set (resident weights +
+// 2 slots + working) fits, is streamed (one stage at a time then); !fits when
+// even that does not fit, naming the stage.
 ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget);
 
 // The default budget: free device memory now, minus a safety margin for the

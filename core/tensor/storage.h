@@ -24,6 +24,16 @@ class Storage {
   size_t bytes() const { return bytes_; }
   Device device() const { return device_; }
 
+  // Points this storage at other memory of the same size (kept alive by `owner`),
+  // so every tensor viewing it follows: block streaming (core/nn/block_streaming.h)
+  // moves a block's weights between a host store and a device slot this way. The
+  // caller orders it against work still reading the old memory.
+  void rebind(void* data, Device device, std::shared_ptr<void> owner) {
+    data_ = data;
+    device_ = device;
+    owner_ = std::move(owner);
+  }
+
  private:
   void* data_;
   size_t bytes_;

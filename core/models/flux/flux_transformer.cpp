@@ -1,5 +1,7 @@
 #include "core/models/flux/flux_transformer.h"
 
+#include <algorithm>
+#include <optional>
 #include <set>
 
 #include "core/base/assert.h"
@@ -86,6 +88,39 @@ Result<std::unique_ptr<FluxTransformer>> FluxTransformer::load(const std::filesy
                                 (unused.size() > 8 ? ", ..." : ""));
   }
   return model;
+}
+
+Result<std::unique_ptr<FluxTransformer>> FluxTransformer::load_streamed(const std::filesystem::path& folder,
+                                                                       const nn::LoadOptions& options) {
+  DC_TRY(auto model, load(folder, {Device::cpu(), options.dtype}));
+  DC_TRY_STATUS(model->stream_blocks(options.device));
+  return model;
+}
+
+Status FluxTransformer::stream_blocks(Device device) {
+  DC_CHECK(!streamer_, "FluxTransformer::stream_blocks called twice");
+  std::vector<const nn::Module*> blocks;
+  for (const auto& block : transformer_blocks_) blocks.push_back(block.get());
+  for (const auto& block : single_transformer_blocks_) blocks.push_back(block.get());
+  // The blocks' adaLN linears are rows of modulation_, which forward() runs once
+  // for all blocks before the first: it stays resident with the rest.
+  std::vector<const Storage*> modulation = {modulation_.weight.storage().get()};
+  if (modulation_.bias.defined()) modulation.push_back(modulation_.bias.storage().get());
+  DC_TRY(streamer_, nn::BlockStreamer::create(*this, blocks, device, modulation));
+  std::vector<std::shared_ptr<Storage>> resident;
+  auto add = [&](const std::shared_ptr<Storage>& s) {
+    if (std::find(resident.begin(), resident.end(), s) == resident.end()) resident.push_back(s);
+  };
+  for (const nn::Module* m : std::initializer_list<const nn::Module*>{&time_text_embed_, &context_embedder_,
+                                                                      &x_embedder_, &norm_out_, &proj_out_}) {
+    // Parameters still viewing the checkpoint mapping get their own copy (the
+    // mapping holds the whole file).
+    for (const nn::Parameter* p : m->parameters())
+      if (p->defined()) add(writable_parameter(*p).storage());
+  }
+  add(modulation_.weight.storage());
+  if (modulation_.bias.defined()) add(modulation_.bias.storage());
+  return nn::move_storages(resident, device);
 }
 
 Status FluxTransformer::validate(const FluxInputs& in) const {
@@ -190,13 +225,32 @@ Tensor FluxTransformer::forward(const FluxInputs& in) const {
   if (!in.rope) local_rope = prepare_rope(in.img_ids, in.txt_ids).value_or_throw();
   const FluxRope& rope = in.rope ? *in.rope : local_rope;
 
+  // Streaming: block k's weights are in a device slot between enter(k) and leave(k).
+  std::optional<nn::BlockStreamer::Pass> pass;
+  if (streamer_) pass.emplace(*streamer_);
+  size_t k = 0;
+  auto enter = [&] {
+    if (pass) pass->enter(k);
+  };
+  auto leave = [&] {
+    if (pass) pass->leave(k);
+    ++k;
+  };
   for (const auto& block : transformer_blocks_) {
     const std::vector<const AdaNormModulation*> m = block->modulations();  // norm1, norm1_context
     const Tensor mod_img = next_mod(*m[0]);
     const Tensor mod_txt = next_mod(*m[1]);
+    enter();
     block->forward(img, txt, mod_img, mod_txt, rope);
+    leave();
   }
-  for (const auto& block : single_transformer_blocks_) block->forward(joint, next_mod(*block->modulations()[0]), rope);
+  for (const auto& block : single_transformer_blocks_) {
+    const Tensor mod_single = next_mod(*block->modulations()[0]);
+    enter();
+    block->forward(joint, mod_single, rope);
+    leave();
+  }
+  pass.reset();
 
   // AdaLayerNormContinuous chunk order: scale, shift.
   const std::vector<Tensor> m = norm_out_.split(next_mod(norm_out_));                     // 2 x [B, C]

@@ -43,6 +43,17 @@
 //      (latents, the scheduler's buffers) is allocated before the capture;
 //      tensors made between replays on the same stream must be dead before the
 //      next replay (stream order then makes the reuse safe).
+// The recipe holds for a resident model only: with block streaming (below) a
+// step re-points weights on the host between block launches, which a graph
+// cannot replay, so a streamed model is run uncaptured.
+//
+// Block streaming, for devices smaller than the weights:
+//   DC_TRY(auto flux, FluxTransformer::load_streamed(folder, {Device::cuda(), DType::kBF16}));
+// keeps each double/single block's weights in page-locked host memory and uploads
+// them into two device slots block by block during forward() (nn::BlockStreamer),
+// the next block's upload overlapping the current block; the embedders, the fused
+// adaLN modulation matrix, norm_out and proj_out stay on the device. Results are
+// bit-identical to the resident model's.
 #pragma once
 
 #include <filesystem>
@@ -53,6 +64,7 @@
 #include "core/models/flux/embeddings.h"
 #include "core/models/flux/fused_weights.h"
 #include "core/models/flux/single_stream_block.h"
+#include "core/nn/block_streaming.h"
 
 namespace dc::models::flux {
 
@@ -78,6 +90,15 @@ class FluxTransformer : public FusingModule {
   // (or its sharded index). Checkpoint tensors the model does not use are logged.
   static Result<std::unique_ptr<FluxTransformer>> load(const std::filesystem::path& folder,
                                                        const nn::LoadOptions& options);
+  // Loads on the CPU at options.dtype, then stream_blocks(options.device).
+  static Result<std::unique_ptr<FluxTransformer>> load_streamed(const std::filesystem::path& folder,
+                                                                const nn::LoadOptions& options);
+  // For a model loaded on the CPU: moves the blocks' weights into the streamer's
+  // host store and everything else to `device` (the CPU: slots in host memory,
+  // the same code path, for tests). Call once, before forward().
+  Status stream_blocks(Device device);
+  // The streamer when blocks stream (sizes for logs), else null.
+  const nn::BlockStreamer* block_streamer() const { return streamer_.get(); }
 
   const FluxConfig& config() const { return config_; }
   // invalid_argument naming the input (shape, dtype, missing or unexpected guidance).
@@ -111,6 +132,7 @@ class FluxTransformer : public FusingModule {
   AdaNormModulation norm_out_;                                   // "norm_out" (AdaLayerNormContinuous: scale, shift)
   nn::Linear proj_out_;                                          // "proj_out"
   FusedLinear modulation_;                                       // [ΣN, C]: every adaLN linear, stacked
+  std::unique_ptr<nn::BlockStreamer> streamer_;                  // set by stream_blocks()
 };
 
 }  // namespace dc::models::flux
