@@ -149,10 +149,12 @@ int run_render(RenderArgs a) {
   // What is left to do: with --resume, shots whose record and output are intact are skipped.
   std::vector<size_t> todo;
   size_t skipped = 0;
+  proj::LoRAHashCache lora_hashes;  // each LoRA file read once per render
   for (size_t k : *selected) {
     const proj::Shot& shot = p.shots[k];
     if (a.resume && fs::is_directory(out_dir)) {
-      const proj::FinishedCheck check = proj::check_finished(out_dir, p, shot);
+      const proj::FinishedCheck check =
+          proj::check_finished(out_dir, p, shot, proj::lora_file_hashes(project_file, shot, &lora_hashes));
       if (check.finished) {
         ++skipped;
         continue;
@@ -241,7 +243,8 @@ int run_render(RenderArgs a) {
           }
           break;
         }
-        auto record = write_shot_output(out_dir, p, shot, *r, device.device);
+        auto record = write_shot_output(out_dir, p, shot, *r, device.device,
+                                        proj::lora_file_hashes(project_file, shot, &lora_hashes));
         if (!record) {
           failures.emplace_back(shot.id, record.error().to_string());
           std::fprintf(stderr, "dcgen render: shot \"%s\": %s\n", shot.id.c_str(), record.error().to_string().c_str());

@@ -30,7 +30,8 @@ dc::Status check_image_format_supported(const std::string& image_format) {
 
 dc::Result<dc::project::RenderRecord> write_shot_output(const fs::path& out_dir, const Project& project,
                                                         const Shot& shot, const dc::engine::JobOutput& output,
-                                                        const std::string& device) {
+                                                        const std::string& device,
+                                                        const std::vector<std::string>& lora_contents) {
   const std::string name = dc::project::shot_output_name(project, shot);
   const fs::path dest = out_dir / name;
   const fs::path temp = dc::project::atomic_temp_path(dest);
@@ -76,7 +77,7 @@ dc::Result<dc::project::RenderRecord> write_shot_output(const fs::path& out_dir,
     return hash ? dc::Error::io(temp.string() + ": cannot read its size") : std::move(hash).error();
   }
   DC_TRY_STATUS(dc::project::commit_atomic(temp, dest));
-  const dc::project::RenderRecord record{shot.id, name, bytes, *hash, dc::project::shot_fingerprint(project, shot)};
+  const dc::project::RenderRecord record{shot.id, name, bytes, *hash, dc::project::shot_fingerprint(project, shot, lora_contents)};
   DC_TRY_STATUS(dc::project::write_render_record(out_dir, record));
   return record;
 }

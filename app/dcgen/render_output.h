@@ -18,11 +18,13 @@ namespace dcgen {
 dc::Status check_image_format_supported(const std::string& image_format);
 
 // <out_dir>/<shot id>.<ext> via a temporary + fsync + rename, then
-// <out_dir>/<shot id>.done.json. `device`: "cpu" or "cuda", recorded in the metadata.
+// <out_dir>/<shot id>.done.json. `device`: "cpu" or "cuda", recorded in the metadata;
+// `lora_contents`: lora_file_hashes of the shot, part of the record's fingerprint.
 dc::Result<dc::project::RenderRecord> write_shot_output(const std::filesystem::path& out_dir,
                                                         const dc::project::Project& project,
                                                         const dc::project::Shot& shot,
                                                         const dc::engine::JobOutput& output,
-                                                        const std::string& device);
+                                                        const std::string& device,
+                                                        const std::vector<std::string>& lora_contents);
 
 }  // namespace dcgen

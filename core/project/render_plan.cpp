@@ -9,6 +9,7 @@
 #include "core/io/safetensors/json_util.h"
 #include "core/project/atomic_file.h"
 #include "core/project/content_hash.h"
+#include "core/project/project_file.h"
 #include "core/project/schema_reader.h"
 
 namespace dc::project {
@@ -58,7 +59,24 @@ std::string shot_output_name(const Project& project, const Shot& shot) {
   return shot.id + image_extension(project.output.image_format);
 }
 
-std::string shot_fingerprint(const Project& project, const Shot& shot) {
+std::vector<std::string> lora_file_hashes(const fs::path& project_file, const Shot& shot, LoRAHashCache* cache) {
+  std::vector<std::string> hashes;
+  for (const LoRARef& l : shot.loras) {
+    const fs::path file = resolve_project_path(project_file, l.path);
+    if (cache != nullptr) {
+      if (auto it = cache->find(file); it != cache->end()) {
+        hashes.push_back(it->second);
+        continue;
+      }
+    }
+    Result<std::string> h = file_hash(file);
+    hashes.push_back(h ? *h : std::string("missing"));
+    if (cache != nullptr) cache->emplace(file, hashes.back());
+  }
+  return hashes;
+}
+
+std::string shot_fingerprint(const Project& project, const Shot& shot, const std::vector<std::string>& lora_contents) {
   nlohmann::ordered_json j;
   j["type"] = shot_type_name(shot.type);
   j["prompt"] = shot.prompt;
@@ -73,7 +91,11 @@ std::string shot_fingerprint(const Project& project, const Shot& shot) {
   j["video"] = {shot.frames, shot.fps};
   // Only when present, so the fingerprints of shots made before keyframes existed stay the same.
   for (const PromptKeyframe& k : shot.keyframes) j["keyframes"].push_back({k.frame, k.prompt});
-  for (const LoRARef& l : shot.loras) j["loras"].push_back({l.path, l.strength});
+  for (size_t i = 0; i < shot.loras.size(); ++i) {
+    const LoRARef& l = shot.loras[i];
+    if (i < lora_contents.size()) j["loras"].push_back({l.path, l.strength, lora_contents[i]});
+    else j["loras"].push_back({l.path, l.strength});
+  }
   if (const ModelRef* m = project.find_model(shot.model)) j["model"] = {m->folder, m->content_hash};
   j["image_format"] = project.output.image_format;
   Fnv1a64 h;
@@ -108,13 +130,17 @@ Result<RenderRecord> read_render_record(const fs::path& out_dir, std::string_vie
   return r;
 }
 
-FinishedCheck check_finished(const fs::path& out_dir, const Project& project, const Shot& shot) {
+FinishedCheck check_finished(const fs::path& out_dir, const Project& project, const Shot& shot,
+                             const std::vector<std::string>& lora_contents) {
   Result<RenderRecord> record = read_render_record(out_dir, shot.id);
   if (!record) {
     if (record.error().code() == ErrorCode::kNotFound) return {false, "not rendered yet"};
     return {false, "its record is unreadable (" + record.error().to_string() + ")"};
   }
-  if (record->fingerprint != shot_fingerprint(project, shot)) return {false, "the shot changed since it was rendered"};
+  if (record->fingerprint != shot_fingerprint(project, shot, lora_contents)) {
+    return {false, shot.loras.empty() ? "the shot changed since it was rendered"
+                                      : "the shot or its LoRA files changed since it was rendered"};
+  }
   if (record->output != shot_output_name(project, shot)) return {false, "the output format changed"};
   const fs::path output = out_dir / record->output;
   std::error_code ec;

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -45,11 +46,21 @@ std::string image_extension(std::string_view image_format);
 // "<shot id><ext>": the shot's output file inside the output folder.
 std::string shot_output_name(const Project& project, const Shot& shot);
 
+// What the shot's LoRA files hold now, in the shot's order: file_hash of each
+// (relative paths resolved against the project file), or "missing" — so a LoRA
+// retrained in place makes --resume render its shots again. `cache` (optional)
+// keeps one hash per file for a whole render.
+using LoRAHashCache = std::map<std::filesystem::path, std::string>;
+std::vector<std::string> lora_file_hashes(const std::filesystem::path& project_file, const Shot& shot,
+                                          LoRAHashCache* cache = nullptr);
+
 // A hash of everything in the project that decides the shot's output: its
-// parameters, model folder and content hash, LoRAs and the output format — not
-// its id or timeline placement. A resumed render redoes a shot whose fingerprint
-// changed since it was rendered.
-std::string shot_fingerprint(const Project& project, const Shot& shot);
+// parameters, model folder and content hash, LoRAs (path, strength and, when
+// given, lora_file_hashes) and the output format — not its id or timeline
+// placement. A resumed render redoes a shot whose fingerprint changed since it
+// was rendered. Shots without LoRAs hash as they always did.
+std::string shot_fingerprint(const Project& project, const Shot& shot,
+                             const std::vector<std::string>& lora_contents = {});
 
 // What a finished shot left: written after its output is in place.
 struct RenderRecord {
@@ -74,7 +85,8 @@ struct FinishedCheck {
 
 // Finished = a record with the shot's current fingerprint, and its output file
 // present with the recorded size and hash.
-FinishedCheck check_finished(const std::filesystem::path& out_dir, const Project& project, const Shot& shot);
+FinishedCheck check_finished(const std::filesystem::path& out_dir, const Project& project, const Shot& shot,
+                             const std::vector<std::string>& lora_contents = {});
 
 // Removes temporaries a killed render left for the shot's output and record
 // (hidden ".<name>.tmp-*" files, atomic_file.h). Returns how many were removed.

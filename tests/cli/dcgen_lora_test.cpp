@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include "core/io/safetensors/safetensors_file.h"
+#include "core/io/safetensors/safetensors_writer.h"
+#include "core/ops/elementwise.h"
 #include "tests/cli/dcgen_runner.h"
 #include "tests/cli/render_project_util.h"
 #include "tests/common/test_util.h"
@@ -114,6 +116,30 @@ TEST(DcgenLoRA, RenderAppliesShotLoRAs) {
                 .exit_code,
             0);
   EXPECT_EQ(ops::max_abs_diff(image_of(tmp / "g.safetensors"), b), 0.0);
+
+  // --resume: untouched shots are kept; a LoRA file replaced in place (same name and shapes,
+  // other values) renders its shot again.
+  const test::CliRun again = dcgen(test::render::render(project) + " --resume --shots plain,styled");
+  EXPECT_EQ(again.exit_code, 0) << again.output;
+  EXPECT_NE(again.output.find("2 already finished, 0 to render"), std::string::npos) << again.output;
+  {
+    auto lora = SafetensorsFile::open(kStyle);
+    ASSERT_TRUE(lora.ok());
+    std::vector<std::pair<std::string, Tensor>> scaled;
+    for (const std::string& name : (*lora)->tensor_names()) {
+      Tensor t = ops::clone(*(*lora)->tensor(name));
+      if (name.find("lora_B") != std::string::npos || name.find("lora_up") != std::string::npos) {
+        t = ops::scale(t, 2.0f);
+      }
+      scaled.emplace_back(name, t);
+    }
+    ASSERT_TRUE(write_safetensors(tmp / "loras" / "ink.safetensors", scaled, (*lora)->metadata()).ok());
+  }
+  const test::CliRun changed = dcgen(test::render::render(project) + " --resume --shots plain,styled");
+  EXPECT_EQ(changed.exit_code, 0) << changed.output;
+  EXPECT_NE(changed.output.find("1 already finished, 1 to render"), std::string::npos) << changed.output;
+  EXPECT_NE(changed.output.find("the shot or its LoRA files changed"), std::string::npos) << changed.output;
+  EXPECT_GT(ops::max_abs_diff(image_of(out / "styled.safetensors"), b), 0.0);
 }
 
 }  // namespace

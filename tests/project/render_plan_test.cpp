@@ -84,6 +84,10 @@ TEST(RenderPlan, FingerprintFollowsWhatDecidesTheOutput) {
   EXPECT_TRUE(changed([](Project& q) { q.shots[0].steps += 1; }));
   EXPECT_TRUE(changed([](Project& q) { q.shots[0].width += 16; }));
   EXPECT_TRUE(changed([](Project& q) { q.shots[0].loras[0].strength = 0.5; }));
+  // The LoRA files' contents, when given, count too; shots without LoRAs ignore them.
+  EXPECT_NE(shot_fingerprint(p, p.shots[0], {"fnv1a64:0000000000000001"}),
+            shot_fingerprint(p, p.shots[0], {"fnv1a64:0000000000000002"}));
+  EXPECT_NE(shot_fingerprint(p, p.shots[0], {"fnv1a64:0000000000000001"}), base);
   EXPECT_TRUE(changed([](Project& q) { q.models[0].content_hash = "fnv1a64:0000000000000000"; }));
   EXPECT_TRUE(changed([](Project& q) { q.output.image_format = "png"; }));
   EXPECT_FALSE(changed([](Project& q) { q.shots[0].timeline.start += 10; }));  // moving a shot is not re-rendering it
@@ -141,7 +145,7 @@ TEST_F(RenderRecords, TornMissingOrChangedOutputsAreNotFinished) {
   test::write_file(tmp_ / "opening.png", "finished pixels");
   EXPECT_TRUE(check().finished);
   p_.shots[0].prompt = "another idea";
-  EXPECT_EQ(check().reason, "the shot changed since it was rendered");
+  EXPECT_EQ(check().reason, "the shot or its LoRA files changed since it was rendered");  // the sample shot has a LoRA
 }
 
 TEST_F(RenderRecords, AMalformedRecordIsNotFinished) {
