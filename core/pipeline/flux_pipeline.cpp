@@ -281,6 +281,7 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
                                               {".norm1.linear.", ".norm1_context.linear.", ".norm.linear."});
   impl->stage_sizes[2].streamed_resident = streamed.resident;
   impl->stage_sizes[2].stream_slot = streamed.slot;
+  impl->stage_sizes[2].always_stream = options.stream_transformer_blocks;
   if (options.device.is_cuda()) impl->budget = options.vram_budget ? options.vram_budget : default_device_budget();
   const int64_t side = 1024 / (info.vae_scale * info.patch);
   DC_TRY_STATUS(impl->plan_for(side * side, 512, int64_t{1024} * 1024));

@@ -9,7 +9,9 @@
 //
 // Stages run one after another on the calling thread: CLIP + T5 encode, the
 // denoise loop, DC-AE decode (tiled for large images). Which weights stay on the
-// device between stages and jobs follows the memory budget (memory_budget.h).
+// device between stages and jobs follows the memory budget (memory_budget.h);
+// a transformer larger than the budget streams its blocks from host memory
+// (FluxTransformer::load_streamed), bit-identical to a resident run.
 // A request's LoRAs are merged into the transformer's weights and stay merged for
 // the next job asking the same set (core/models/flux/flux_lora.h).
 #pragma once
@@ -28,6 +30,10 @@ struct FluxPipelineOptions {
   Device device = Device::cpu();
   DType dtype = DType::kF32;  // compute dtype of every stage
   size_t vram_budget = 0;     // CUDA: bytes the job may hold; 0 = free memory at open time
+  // Stream the transformer's blocks from host memory even when it fits the budget
+  // (leaves the device to other work; tests). Without it, streaming is chosen only
+  // for budgets the resident transformer exceeds. Not with LoRAs.
+  bool stream_transformer_blocks = false;
 };
 
 // What the folder holds, for UIs, logs and metadata.

@@ -92,7 +92,7 @@ ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget
   for (const StageSize& s : stages) {
     all_weights += s.weights;
     largest_working = std::max(largest_working, s.working);
-    if (s.weights + s.working <= budget) {
+    if (s.weights + s.working <= budget && !(s.always_stream && s.stream_slot > 0)) {
       largest_stage = std::max(largest_stage, s.weights + s.working);
     } else if (s.stream_slot > 0 && streamed_need(s) <= budget && !streamed) {
       streamed = &s;
@@ -118,8 +118,11 @@ ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget
     plan.streamed_stage = streamed->name;
     plan.peak_estimate = largest_stage;
     plan.explanation = streamed->name + " streamed block by block: " + mib(streamed->streamed_resident) +
-                       " resident + 2 x " + mib(streamed->stream_slot) + " slots (its " +
-                       format_bytes(streamed->weights) + " of weights exceed the budget " + format_bytes(budget) +
+                       " resident + 2 x " + mib(streamed->stream_slot) + " slots (" +
+                       (streamed->weights + streamed->working > budget
+                            ? "its " + format_bytes(streamed->weights) + " of weights exceed the budget " +
+                                  format_bytes(budget)
+                            : std::string("as asked; budget ") + format_bytes(budget)) +
                        "); one stage resident at a time";
   } else if (all_weights + largest_working <= budget) {
     plan.keep_all = true;

@@ -33,6 +33,7 @@ struct StageSize {
   // the weights that stay on the device and one block slot (two are held).
   size_t streamed_resident = 0;
   size_t stream_slot = 0;
+  bool always_stream = false;  // stream even when it fits resident (a user's choice; tests)
 };
 
 // The device bytes of a stage whose blocks stream from host memory.
