@@ -7,6 +7,7 @@
 
 #include "core/base/assert.h"
 #include "core/ops/copy.h"
+#include "core/tensor/cuda_context.h"
 
 namespace dc::nn {
 namespace {
@@ -50,19 +51,17 @@ Result<std::unique_ptr<BlockStreamer>> BlockStreamer::create(Module& root, const
       b.segments.push_back({storage, b.bytes});
       b.bytes += align_up(storage->bytes());
     }
-    b.host_offset = s->host_bytes_;
+    // One store per block, filled now: the load's copies are dropped block by
+    // block (rebind releases them), so host memory peaks at the model + one block.
+    DC_TRY(b.host, allocate_host_store(b.bytes, device));
+    auto* host = static_cast<char*>(b.host->data());
+    for (Segment& seg : b.segments) {
+      std::memcpy(host + seg.offset, seg.storage->data(), seg.storage->bytes());
+      seg.storage->rebind(host + seg.offset, Device::cpu(), b.host);
+    }
     s->host_bytes_ += b.bytes;
     s->slot_bytes_ = std::max(s->slot_bytes_, b.bytes);
     s->blocks_.push_back(std::move(b));
-  }
-  DC_TRY(s->host_, allocate_host_store(s->host_bytes_, device));
-  auto* host = static_cast<char*>(s->host_->data());
-  for (Block& b : s->blocks_) {
-    for (Segment& seg : b.segments) {
-      // Rebinding drops the storage's previous memory (the load's copy).
-      std::memcpy(host + b.host_offset + seg.offset, seg.storage->data(), seg.storage->bytes());
-      seg.storage->rebind(host + b.host_offset + seg.offset, Device::cpu(), s->host_);
-    }
   }
   for (std::shared_ptr<Storage>& slot : s->slots_) {
     DC_TRY(std::shared_ptr<Storage> allocated, Storage::allocate(s->slot_bytes_, device));
@@ -74,7 +73,7 @@ Result<std::unique_ptr<BlockStreamer>> BlockStreamer::create(Module& root, const
 void BlockStreamer::upload(size_t block) {
   const Block& b = blocks_[block];
   const int slot = static_cast<int>(block % 2);
-  queue_.upload(slot, slots_[slot]->data(), static_cast<const char*>(host_->data()) + b.host_offset, b.bytes);
+  queue_.upload(slot, slots_[slot]->data(), b.host->data(), b.bytes);
 }
 
 void BlockStreamer::point_at_slot(size_t block) {
@@ -86,8 +85,8 @@ void BlockStreamer::point_at_slot(size_t block) {
 
 void BlockStreamer::point_at_host(size_t block) {
   Block& b = blocks_[block];
-  auto* host = static_cast<char*>(host_->data());
-  for (Segment& seg : b.segments) seg.storage->rebind(host + b.host_offset + seg.offset, Device::cpu(), host_);
+  auto* host = static_cast<char*>(b.host->data());
+  for (Segment& seg : b.segments) seg.storage->rebind(host + seg.offset, Device::cpu(), b.host);
   b.in_slot = false;
 }
 
@@ -127,6 +126,8 @@ Status move_storages(const std::vector<std::shared_ptr<Storage>>& storages, Devi
       const Tensor moved = ops::to_device(bytes, device);
       s->rebind(moved.data_ptr(), device, moved.storage());
     }
+    // An asynchronous copy may still read a source that the rebind released.
+    if (device.is_cuda()) cuda_synchronize().value_or_throw();
   });
 }
 

@@ -1,5 +1,5 @@
 // BlockStreamer: runs a stack of blocks whose weights do not all fit on the
-// device. Each block's weights live in one host store (page-locked when the
+// device. Each block's weights live in a host store (page-locked when the
 // device is CUDA); during a pass, a block's weights are uploaded into one of two
 // device slots (sized for the largest block) just before it runs, the next
 // block's upload overlapping the current block's compute (UploadQueue: a side
@@ -43,7 +43,7 @@ class BlockStreamer {
                                                        Device device, const std::vector<const Storage*>& resident);
 
   size_t block_count() const { return blocks_.size(); }
-  size_t host_bytes() const { return host_bytes_; }  // the host store: every block's weights
+  size_t host_bytes() const { return host_bytes_; }  // the host stores: every block's weights
   size_t slot_bytes() const { return slot_bytes_; }  // one slot: the largest block
 
   // One pass over the blocks, in order. Not re-entrant: one pass at a time.
@@ -64,10 +64,10 @@ class BlockStreamer {
  private:
   struct Segment {
     std::shared_ptr<Storage> storage;
-    size_t offset = 0;  // in the block's region (host store and slot alike)
+    size_t offset = 0;  // in the block's host store and in its slot alike
   };
   struct Block {
-    size_t host_offset = 0;
+    std::shared_ptr<Storage> host;  // the block's weights between passes
     size_t bytes = 0;
     std::vector<Segment> segments;
     bool in_slot = false;
@@ -79,7 +79,6 @@ class BlockStreamer {
 
   Device device_;
   std::vector<Block> blocks_;
-  std::shared_ptr<Storage> host_;
   std::shared_ptr<Storage> slots_[2];
   size_t host_bytes_ = 0, slot_bytes_ = 0;
   UploadQueue queue_;

@@ -3,9 +3,11 @@
 // code path as on CUDA; the result must equal the resident forward bit for bit.
 #include <gtest/gtest.h>
 
+#include "core/io/diffusers/component_folder.h"
 #include "core/ops/copy.h"
 #include "core/ops/elementwise.h"
 #include "core/ops/reduce.h"
+#include "core/pipeline/memory_budget.h"
 #include "tests/models/flux_test_support.h"
 
 namespace dc {
@@ -57,6 +59,28 @@ TEST(FluxStreamingCpu, StreamingTwiceIsAProgrammerError) {
   auto streamed = FluxTransformer::load_streamed(test::flux_transformer_dir(name), {});
   ASSERT_TRUE(streamed.ok()) << streamed.error().to_string();
   EXPECT_THROW((void)(*streamed)->stream_blocks(Device::cpu()), std::exception);  // DC_CHECK
+}
+
+// The planner's checkpoint arithmetic (pipeline::streamed_size, with the FLUX
+// names FluxPipeline passes) agrees with what the streamer really moves: the
+// adaLN rows stay resident, the slot is the largest block.
+TEST_P(FluxStreamingCpu, PlannerArithmeticMatchesTheStreamer) {
+  auto component = open_component(test::flux_transformer_dir(GetParam()));
+  ASSERT_TRUE(component.ok()) << component.error().to_string();
+  auto streamed = FluxTransformer::load_streamed(test::flux_transformer_dir(GetParam()), {Device::cpu(), DType::kBF16});
+  ASSERT_TRUE(streamed.ok()) << streamed.error().to_string();
+  const nn::BlockStreamer& s = *(*streamed)->block_streamer();
+  const size_t all = pipeline::weight_bytes(component->weights, DType::kBF16);
+  const pipeline::StreamedSize planned = pipeline::streamed_size(
+      component->weights, DType::kBF16, {"transformer_blocks", "single_transformer_blocks"},
+      {".norm1.linear.", ".norm1_context.linear.", ".norm.linear."});
+  const size_t slack = 512 * 64;  // per-tensor vs per-fused-matrix 512-byte alignment
+  EXPECT_GE(planned.slot, s.slot_bytes());
+  EXPECT_LE(planned.slot, s.slot_bytes() + slack);
+  ASSERT_LT(s.host_bytes(), all);
+  EXPECT_GE(planned.resident + s.host_bytes(), all);
+  EXPECT_LE(planned.resident + s.host_bytes(), all + slack * s.block_count());
+  EXPECT_GT(planned.resident, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, FluxStreamingCpu, ::testing::ValuesIn(test::flux_golden_cases()),
