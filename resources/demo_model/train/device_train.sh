@@ -22,7 +22,8 @@ export PYTHONUNBUFFERED=1 TOKENIZERS_PARALLELISM=false
 nvidia-smi --query-gpu=name,memory.total --format=csv,noheader || true
 python3 -c "import torch, diffusers, transformers; print('torch', torch.__version__, 'diffusers', diffusers.__version__, 'transformers', transformers.__version__)"
 
-if [ "$stage" = flux ] && [ ! -f $work/stage_vae/info.json ]; then
+# Without the tar (a fresh checkout), `--flux-init` rebuilds the stage from the shipped folder + record/.
+if [ "$stage" = flux ] && [ ! -f $work/stage_vae/info.json ] && [ -f $here/work/stage_vae.tar ]; then
   tar -xf $here/work/stage_vae.tar -C $work
 fi
 python3 $here/train.py --device "${DEMO_DEVICE:-cuda}" --work $work --stage "$stage" "$@" 2>&1 | tee "$out/log_$stage.txt"

@@ -33,6 +33,8 @@ import torch
 import common
 from sizes import SIZES
 
+RECORD = common.TRAIN_DIR / "record"  # the shipped model's training record
+
 
 def versions():
     import diffusers
@@ -58,12 +60,32 @@ def stage_vae(args, sizes, device, work, excluded):
     (out / "info.json").write_text(json.dumps(info, indent=2) + "\n")
 
 
+def stage_vae_from_pipeline(folder, record, out):
+    """Rebuilds WORK/stage_vae from a shipped pipeline folder and its training record, so a flux stage can continue
+    the shipped model on a fresh checkout (stage_vae.tar is a local, git-ignored file). The DC-AE was saved in fp16
+    already rounded, and the tokenizers are the stage's own (export.py only declares T5_LENGTH in tokenizer_2's
+    config, which training passes explicitly anyway), so the rebuilt stage equals the original one."""
+    metrics = json.loads((record / "metrics.json").read_text())
+    out.mkdir(parents=True, exist_ok=True)
+    for part in ("vae", "tokenizer", "tokenizer_2"):
+        shutil.copytree(folder / part, out / part, dirs_exist_ok=True)
+    shutil.copy(record / "vae_samples.png", out / "vae_samples.png")
+    rows = [line for line in (record / "losses.csv").read_text().splitlines()[1:] if line.startswith("vae,")]
+    (out / "losses_vae.csv").write_text("stage,step,loss,lr,seconds\n" + "\n".join(rows) + "\n")
+    info = {key: metrics[key] for key in ("mode", "seed", "device", "versions", "tokenizers", "vae")}
+    info["rebuilt_from"] = str(folder)
+    (out / "info.json").write_text(json.dumps(info, indent=2) + "\n")
+
+
 def stage_flux(args, sizes, device, work, excluded):
     from diffusers import AutoencoderDC
     from evaluate import evaluate
     from export import save_pipeline, verify
     from flux_stage import train_flux
     source = work / "stage_vae"
+    if not (source / "info.json").exists() and args.flux_init is not None and (RECORD / "metrics.json").exists():
+        stage_vae_from_pipeline(args.flux_init, RECORD, source)
+        print(f"[flux] {source}: rebuilt from {args.flux_init} and {RECORD}", flush=True)
     if not (source / "info.json").exists():
         raise SystemExit(f"{source}: no finished vae stage (run --stage vae first, or carry it here)")
     info = json.loads((source / "info.json").read_text())
