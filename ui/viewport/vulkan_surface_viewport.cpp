@@ -126,7 +126,6 @@ class VulkanSurfaceViewport : public SurfaceViewport {
     container_ = QWidget::createWindowContainer(window_, event_target);  // owns the window
     container_->setObjectName(QStringLiteral("viewportSurface"));
     container_->setFocusPolicy(Qt::NoFocus);
-    container_->setAttribute(Qt::WA_TransparentForMouseEvents, false);
   }
 
   ~VulkanSurfaceViewport() override {
