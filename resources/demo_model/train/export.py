@@ -64,7 +64,9 @@ def save_pipeline(folder, vae, transformer, clip, t5, tokenizer_dir):
     shutil.copytree(tokenizer_dir / "tokenizer_2", folder / "tokenizer_2")
     declare_t5_length(folder / "tokenizer_2" / "tokenizer_config.json")
     vae.to(torch.float16).save_pretrained(folder / "vae")
-    transformer.to(torch.float16).save_pretrained(folder / "transformer")
+    # Shards under 8 MiB: the repository keeps no large single files (diffusers reads the index as for the
+    # sharded real releases).
+    transformer.to(torch.float16).save_pretrained(folder / "transformer", max_shard_size="7MB")
     clip.to(torch.float16).save_pretrained(folder / "text_encoder")
     t5.to(torch.float16).save_pretrained(folder / "text_encoder_2")
     FlowMatchEulerDiscreteScheduler(**SCHEDULER).save_pretrained(folder / "scheduler")
