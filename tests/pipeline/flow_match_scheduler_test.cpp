@@ -8,6 +8,7 @@
 
 #include "core/io/diffusers/config_reader.h"
 #include "core/pipeline/flow_match_scheduler.h"
+#include "tests/common/test_util.h"
 
 namespace dc::pipeline {
 namespace {
@@ -20,10 +21,10 @@ nlohmann::json load_cases() {
 FlowMatchSchedulerConfig config_from(const nlohmann::json& j) {
   nlohmann::json cfg = j;
   cfg["_class_name"] = "FlowMatchEulerDiscreteScheduler";
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "dc_scheduler_cfg";
-  std::filesystem::create_directories(dir);
+  // A directory of its own: ctest runs the tests of this file as parallel processes.
+  const test::TempDir dir;
   std::ofstream(dir / "scheduler_config.json") << cfg.dump();
-  auto parsed = FlowMatchSchedulerConfig::from_folder(dir);
+  auto parsed = FlowMatchSchedulerConfig::from_folder(dir.path());
   EXPECT_TRUE(parsed) << parsed.error().message();
   return *parsed;
 }
@@ -95,10 +96,9 @@ TEST(FlowMatchScheduler, DynamicShiftingNeedsMu) {
 }
 
 TEST(FlowMatchScheduler, RejectsOtherSchedulers) {
-  const auto dir = std::filesystem::path(::testing::TempDir()) / "dc_scheduler_other";
-  std::filesystem::create_directories(dir);
+  const test::TempDir dir;
   std::ofstream(dir / "scheduler_config.json") << R"({"_class_name": "DPMSolverMultistepScheduler"})";
-  auto r = FlowMatchSchedulerConfig::from_folder(dir);
+  auto r = FlowMatchSchedulerConfig::from_folder(dir.path());
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message().find("DPMSolverMultistepScheduler"), std::string::npos);
 }
