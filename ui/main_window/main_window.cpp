@@ -22,6 +22,7 @@
 #include "ui/main_window/status_panel.h"
 #include "ui/project/project_document.h"
 #include "ui/project/shot_list_model.h"
+#include "ui/project/shot_output.h"
 #include "ui/project/shots_view.h"
 #include "ui/prompt/model_catalog.h"
 #include "ui/prompt/params_command.h"
@@ -35,6 +36,7 @@
 #include "ui/settings/settings_dialog.h"
 #include "ui/timeline/timeline_model.h"
 #include "ui/timeline/timeline_panel.h"
+#include "ui/timeline/timeline_view.h"
 #include "ui/viewport/viewport_widget.h"
 
 namespace dc::ui {
@@ -251,9 +253,15 @@ void MainWindow::cancel() {
   if (runner_->isRunning()) runner_->cancel(runner_->runningEntry());
 }
 
-void MainWindow::onEntryFinished(const QUuid&, const GenerationParams& params, const JobOutcome& outcome) {
+void MainWindow::onEntryFinished(const QUuid& entry, const GenerationParams& params, const JobOutcome& outcome) {
   switch (outcome.status) {
     case JobOutcome::Status::kSucceeded: {
+      const QueueEntry* queued = queue_model_->find(entry);
+      if (queued && !queued->shot_output.isEmpty() && !outcome.files.isEmpty()) {
+        if (Status s = publish_shot_output(outcome.files.front(), queued->shot_output); !s)
+          showError(tr("The shot's picture stays in the gallery only: %1").arg(QString::fromStdString(s.error().message())));
+        timeline_panel_->view()->update();  // its clip shows the new picture
+      }
       for (int k = outcome.files.size() - 1; k >= 0; --k) {  // newest first: image 1 ends on top
         GenerationParams made = params;
         made.seed = outcome.seeds.value(k, params.seed);

@@ -2,7 +2,8 @@
 // render queue and the project's shot list (right), the gallery and the
 // timeline (bottom), all docks but the viewport. Selecting a shot in the
 // timeline or the shot list loads it into the prompt panel, whose edits then go
-// back to the shot (PromptShotLink).
+// back to the shot (PromptShotLink). While the timeline plays or its ruler is
+// scrubbed, the viewport shows the shot under the playhead (PlayheadPreview).
 //
 // Every generation goes through the render queue: Generate enqueues the panel's
 // parameters and the QueueRunner feeds the engine one job at a time. The queue
@@ -30,6 +31,7 @@ namespace dc::ui {
 class GalleryModel;
 class GalleryView;
 class NoticeBar;
+class PlayheadPreview;
 class ProjectDocument;
 class PromptPanel;
 class PromptShotLink;
@@ -78,6 +80,7 @@ class MainWindow : public QMainWindow {
   TimelineModel* timelineModel() const { return timeline_model_; }
   TimelinePanel* timelinePanel() const { return timeline_panel_; }
   PromptShotLink* promptShotLink() const { return link_; }
+  PlayheadPreview* playheadPreview() const { return playhead_preview_; }
   const AppSettings& settings() const { return settings_; }
   void applySettings(const AppSettings& settings);  // saves them too
 
@@ -147,6 +150,7 @@ class MainWindow : public QMainWindow {
   TimelinePanel* timeline_panel_;
   PromptShotLink* link_;
   QWidget* link_banner_;  // above the prompt panel while it edits a shot
+  PlayheadPreview* playhead_preview_ = nullptr;  // the viewport while the timeline plays or is scrubbed
 };
 
 }  // namespace dc::ui

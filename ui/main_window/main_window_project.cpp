@@ -15,6 +15,7 @@
 #include "ui/main_window/main_window.h"
 #include "ui/project/project_commands.h"
 #include "ui/project/project_document.h"
+#include "ui/project/shot_output.h"
 #include "ui/project/shots_view.h"
 #include "ui/prompt/prompt_panel.h"
 #include "ui/queue/queue_runner.h"
@@ -190,10 +191,21 @@ void MainWindow::removeShot(int row) {
 
 void MainWindow::queueAllShots() {
   const project::Project& p = project_->project();
-  for (const project::Shot& shot : p.shots) {
-    if (shot.type == project::ShotType::kVideo) continue;  // the engine has no video pipeline yet
-    queue_model_->enqueue(params_from_shot(p, shot, project_->filePath()));
+  int videos = 0;
+  for (size_t row = 0; row < p.shots.size(); ++row) {
+    const project::Shot& shot = p.shots[row];
+    if (shot.type == project::ShotType::kVideo) {  // the engine has no video pipeline yet
+      ++videos;
+      continue;
+    }
+    // The picture also goes to the project's output folder, where the timeline looks;
+    // a project never saved, or one set to EXR/TIFF/safetensors, keeps it in the gallery only.
+    QString published = timeline_model_->outputFile(static_cast<int>(row));
+    if (!published.endsWith(QStringLiteral(".png"))) published.clear();
+    queue_model_->enqueue(params_from_shot(p, shot, project_->filePath()), published);
   }
+  if (videos > 0)
+    statusBar()->showMessage(tr("%n video shot(s) skipped: rendering video needs a video model", "", videos), 8000);
   runner_->startNext();
 }
 

@@ -1,6 +1,7 @@
 // The main window's timeline half: the Timeline dock's notices, the banner over
-// the prompt panel while it edits a shot, and one selection shared by the
-// timeline and the Project panel's shot list.
+// the prompt panel while it edits a shot, one selection shared by the timeline
+// and the Project panel's shot list, and the viewport following the playhead
+// while the timeline plays or is scrubbed.
 #include <QHBoxLayout>
 #include <QItemSelectionModel>
 #include <QLabel>
@@ -13,7 +14,11 @@
 #include "ui/main_window/prompt_shot_link.h"
 #include "ui/project/shots_view.h"
 #include "ui/timeline/timeline_model.h"
+#include "ui/timeline/playhead_preview.h"
 #include "ui/timeline/timeline_panel.h"
+#include "ui/timeline/timeline_playback.h"
+#include "ui/timeline/timeline_view.h"
+#include "ui/viewport/viewport_widget.h"
 
 namespace dc::ui {
 
@@ -48,6 +53,21 @@ void MainWindow::connectTimeline() {
   auto notice = [this](const QString& message) { statusBar()->showMessage(message, 8000); };
   connect(link_, &PromptShotLink::notice, this, notice);
   connect(timeline_panel_, &TimelinePanel::notice, this, notice);
+
+  // Playback and scrubbing drive the viewport; a paused, untouched playhead leaves it alone
+  // (a generation's previews and the gallery's pictures show there too).
+  playhead_preview_ = new PlayheadPreview(timeline_model_, this);
+  TimelinePlayback* playback = timeline_panel_->playback();
+  connect(timeline_model_, &TimelineModel::playheadChanged, this, [this, playback] {
+    if (playback->isPlaying() || timeline_panel_->view()->isScrubbing()) playhead_preview_->refresh();
+  });
+  connect(playback, &TimelinePlayback::playingChanged, this, [this](bool playing) {
+    if (playing) playhead_preview_->refresh(/*force=*/true);
+  });
+  connect(playhead_preview_, &PlayheadPreview::frameChanged, this, [this](const PlayheadFrame& frame) {
+    if (frame.image.isNull()) viewport_->clear();
+    else viewport_->setImage(frame.image, frame.caption);
+  });
 
   // One current shot for the timeline and the Project list (a keyframe's shot is current in the list).
   QItemSelectionModel* list = shots_view_->list()->selectionModel();

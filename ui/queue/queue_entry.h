@@ -19,6 +19,10 @@ struct QueueEntry {
   QueueState state = QueueState::kQueued;
   QString error;         // kFailed / kCancelled: why
   QStringList outputs;   // kDone: the images written
+  // Queued from a project shot: where its picture also goes when done (the
+  // project's <output>/<shot id>.png, as `dcgen render` names it), so the
+  // timeline shows and plays it. Empty otherwise.
+  QString shot_output;
   // Live only (not stored):
   double progress = 0;   // 0..1 of the running job
   QString phase;         // "denoising 3/20"

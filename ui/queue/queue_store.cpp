@@ -10,11 +10,13 @@ namespace {
 const QString kFormat = QStringLiteral("dcstudio-queue");
 
 QJsonObject entry_to_json(const QueueEntry& e) {
-  return QJsonObject{{QStringLiteral("id"), e.id.toString(QUuid::WithoutBraces)},
-                     {QStringLiteral("state"), queue_state_name(e.state)},
-                     {QStringLiteral("error"), e.error},
-                     {QStringLiteral("outputs"), QJsonArray::fromStringList(e.outputs)},
-                     {QStringLiteral("params"), to_json(e.params)}};
+  QJsonObject json{{QStringLiteral("id"), e.id.toString(QUuid::WithoutBraces)},
+                   {QStringLiteral("state"), queue_state_name(e.state)},
+                   {QStringLiteral("error"), e.error},
+                   {QStringLiteral("outputs"), QJsonArray::fromStringList(e.outputs)},
+                   {QStringLiteral("params"), to_json(e.params)}};
+  if (!e.shot_output.isEmpty()) json.insert(QStringLiteral("shot_output"), e.shot_output);
+  return json;
 }
 
 Result<QueueEntry> entry_from_json(const QJsonObject& json, int index) {
@@ -29,6 +31,7 @@ Result<QueueEntry> entry_from_json(const QJsonObject& json, int index) {
   e.state = *state == QueueState::kRunning ? QueueState::kQueued : *state;
   e.error = json.value(QStringLiteral("error")).toString();
   for (const QJsonValue& v : json.value(QStringLiteral("outputs")).toArray()) e.outputs << v.toString();
+  e.shot_output = json.value(QStringLiteral("shot_output")).toString();  // optional: shot jobs only
   QString why;
   std::optional<GenerationParams> params = params_from_json(json.value(QStringLiteral("params")).toObject(), &why);
   if (!params) return fail(QStringLiteral("params: ") + why);

@@ -64,9 +64,10 @@ std::optional<int> RenderQueueModel::nextQueuedRow() const {
   return std::nullopt;
 }
 
-QUuid RenderQueueModel::enqueue(const GenerationParams& params) {
+QUuid RenderQueueModel::enqueue(const GenerationParams& params, const QString& shot_output) {
   QueueEntry entry;
   entry.params = params;
+  entry.shot_output = shot_output;
   insert(static_cast<int>(entries_.size()), entry);
   return entry.id;
 }

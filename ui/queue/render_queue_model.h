@@ -32,7 +32,7 @@ class RenderQueueModel : public QAbstractListModel {
   const QueueEntry* find(const QUuid& id) const;
   std::optional<int> nextQueuedRow() const;
 
-  QUuid enqueue(const GenerationParams& params);
+  QUuid enqueue(const GenerationParams& params, const QString& shot_output = {});  // see QueueEntry
   void insert(int row, const QueueEntry& entry);
   std::optional<QueueEntry> take(int row);  // removes and returns it
   bool move(int from, int to);              // `to`: the row it ends up at

@@ -165,4 +165,14 @@ Shots remove_keyframe(const Shots& shots, int index, int k) {
   return out;
 }
 
+int shot_at(const Shots& shots, double seconds) {
+  int best = -1;
+  for (size_t i = 0; i < shots.size(); ++i) {
+    const Shot& s = shots[i];
+    if (seconds < s.timeline.start - kEpsilon || seconds >= shot_end(s) - kEpsilon) continue;
+    if (best < 0 || s.timeline.track < shots[best].timeline.track) best = static_cast<int>(i);
+  }
+  return best;
+}
+
 }  // namespace dc::ui::timeline

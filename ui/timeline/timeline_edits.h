@@ -56,4 +56,9 @@ Shots remove_keyframe(const Shots& shots, int index, int k);
 // Index of the keyframe at `frame` in `shot`, or -1.
 int keyframe_index(const project::Shot& shot, int frame);
 
+// The shot seen at `seconds` (start <= seconds < end), or -1 in a gap. Where shots
+// overlap the lowest track wins: Track 1, the top row, is in front, as the top
+// layer is in a layer stack.
+int shot_at(const Shots& shots, double seconds);
+
 }  // namespace dc::ui::timeline

@@ -329,13 +329,18 @@ Status TimelineModel::addShot(ShotDraft draft, double start, int track) {
   return ok_status();
 }
 
-QImage TimelineModel::thumbnail(int row, int height) const {
+QString TimelineModel::outputFile(int row) const {
   if (row < 0 || row >= static_cast<int>(shots().size()) || doc_->filePath().isEmpty()) return {};
   const project::Project& p = doc_->project();
   if (p.output.image_format != "png" && p.output.image_format != "tif") return {};  // what Qt reads
   const std::string file = project::resolve_project_path(doc_->filePath().toStdString(), p.output.folder).string() +
                            "/" + shots()[row].id + "." + p.output.image_format;
-  const QString path = QString::fromStdString(file);
+  return QString::fromStdString(file);
+}
+
+QImage TimelineModel::thumbnail(int row, int height) const {
+  const QString path = outputFile(row);
+  if (path.isEmpty()) return {};
   const QFileInfo info(path);
   if (!info.isFile()) return {};
   CachedThumbnail& cached = thumbnails_[path];

@@ -94,8 +94,10 @@ class TimelineModel : public QAbstractItemModel {
   // step: the shot, its new model and the shots it pushes right; then selects it.
   Status addShot(ShotDraft draft, double start, int track);
 
-  // The shot's image as `dcgen render` left it in the project's output folder
-  // (<output>/<id>.png or .tif), scaled to `height`; null when there is none.
+  // Where `dcgen render` and the queue put the shot's image: <output>/<id>.png or
+  // .tif; empty for an unsaved project or an output format Qt cannot read.
+  QString outputFile(int row) const;
+  // That image scaled to `height`; null when there is none.
   QImage thumbnail(int row, int height) const;
 
  Q_SIGNALS:

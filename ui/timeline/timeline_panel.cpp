@@ -4,6 +4,7 @@
 #include <QItemSelectionModel>
 #include <QLabel>
 #include <QScrollBar>
+#include <QStyle>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -11,6 +12,7 @@
 #include "ui/common/widget_helpers.h"
 #include "ui/timeline/timeline_model.h"
 #include "ui/timeline/timeline_painter.h"
+#include "ui/timeline/timeline_playback.h"
 #include "ui/timeline/timeline_view.h"
 
 namespace dc::ui {
@@ -18,7 +20,10 @@ TimelinePanel::TimelinePanel(TimelineModel* model, QWidget* parent)
     : QWidget(parent),
       model_(model),
       view_(new TimelineView(model, this)),
+      playback_(new TimelinePlayback(model, this)),
       scroll_(new QScrollBar(Qt::Horizontal, this)),
+      play_(make_tool_button(this, "timelinePlay", tr("Play"), tr("Play the edit from the playhead; the viewport shows each shot (Space)"), true)),
+      loop_(make_tool_button(this, "timelineLoop", tr("⟲ Loop"), tr("Start over at the end of the edit"), true)),
       add_keyframe_(make_tool_button(this, "timelineAddKeyframe", tr("◆ Add keyframe"),
                                      tr("Add a prompt keyframe to the selected video shot at the playhead (K)"), true)),
       remove_(make_tool_button(this, "timelineRemove", tr("Remove"), tr("Remove the selected keyframe or shot (Delete)"), true)),
@@ -33,6 +38,12 @@ TimelinePanel::TimelinePanel(TimelineModel* model, QWidget* parent)
 
   auto* tools = new QHBoxLayout;
   tools->setContentsMargins(4, 0, 4, 0);
+  loop_->setCheckable(true);
+  play_->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
+  play_->setIcon(style()->standardIcon(QStyle::SP_MediaPlay));
+  tools->addWidget(play_);
+  tools->addWidget(loop_);
+  tools->addSpacing(12);
   tools->addWidget(add_keyframe_);
   tools->addWidget(remove_);
   tools->addSpacing(12);
@@ -51,6 +62,13 @@ TimelinePanel::TimelinePanel(TimelineModel* model, QWidget* parent)
   auto report = [this](const Status& s) {
     if (!s) Q_EMIT notice(QString::fromStdString(s.error().message()));
   };
+  connect(play_, &QToolButton::clicked, playback_, &TimelinePlayback::toggle);
+  connect(view_, &TimelineView::playToggleRequested, playback_, &TimelinePlayback::toggle);
+  connect(loop_, &QToolButton::toggled, playback_, &TimelinePlayback::setLooping);
+  connect(playback_, &TimelinePlayback::playingChanged, this, [this](bool playing) {
+    play_->setText(playing ? tr("Pause") : tr("Play"));
+    play_->setIcon(style()->standardIcon(playing ? QStyle::SP_MediaPause : QStyle::SP_MediaPlay));
+  });
   connect(add_keyframe_, &QToolButton::clicked, this, [this, report] { report(model_->addKeyframeAtPlayhead()); });
   connect(remove_, &QToolButton::clicked, this, [this, report] { report(model_->removeCurrent()); });
   connect(zoom_out, &QToolButton::clicked, view_, [this] { view_->zoomBy(0.8); });
@@ -94,6 +112,7 @@ void TimelinePanel::updateReadout() {
   }
   readout_->setText(text);
   add_keyframe_->setEnabled(!model_->shots().empty());
+  play_->setEnabled(model_->endTime() > 0);
   remove_->setEnabled(row >= 0);
 }
 

@@ -325,6 +325,7 @@ void TimelineView::keyPressEvent(QKeyEvent* event) {
       if (row >= 0) report(model_->removeCurrent());
       break;
     case Qt::Key_K: report(model_->addKeyframeAtPlayhead()); break;
+    case Qt::Key_Space: Q_EMIT playToggleRequested(); break;
     case Qt::Key_Home: model_->setPlayhead(0); break;
     case Qt::Key_End: model_->setPlayhead(model_->endTime()); break;
     case Qt::Key_Plus:

@@ -14,8 +14,9 @@
 // Keys: Left/Right nudge the selected keyframe by a frame or the selected shot
 // by a frame (video) or 0.1 s (image), Shift for ten times that, or move the
 // playhead when nothing is selected; Delete removes the selected keyframe or
-// shot; K adds a keyframe at the playhead; Home/End move the playhead; +/-
-// zoom; Esc cancels a drag.
+// shot; K adds a keyframe at the playhead; Home/End move the playhead; Space
+// plays or pauses (playToggleRequested: TimelinePlayback plays); +/- zoom; Esc
+// cancels a drag.
 // Drops: a gallery thumbnail (kGenerationParamsMimeType) dropped on a track
 // becomes an image shot with that image's parameters, starting under the cursor
 // (snapped like a moved clip; inside another shot it goes before or after it and
@@ -61,6 +62,8 @@ class TimelineView : public QWidget {
   int maxScrollX() const;
   int pageWidth() const;  // the width showing time
 
+  bool isScrubbing() const { return drag_.kind == Drag::kScrub; }  // the ruler is being dragged
+
   // Where a shot's clip or a keyframe is drawn now (tests and tooltips).
   QRectF clipRect(int row) const;
   QPointF keyframePoint(int row, int k) const;
@@ -71,6 +74,7 @@ class TimelineView : public QWidget {
  Q_SIGNALS:
   void viewChanged();  // zoom or scroll: the panel's scroll bar follows
   void notice(const QString& text);  // why an edit did not happen
+  void playToggleRequested();        // Space
 
  protected:
   void paintEvent(QPaintEvent* event) override;
