@@ -7,6 +7,7 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QListView>
+#include <QMenu>
 #include <QMessageBox>
 #include <QProcess>
 #include <QSignalSpy>
@@ -17,9 +18,11 @@
 #include "core/project/project_file.h"
 #include "tests/ui/ui_test_registry.h"
 #include "tests/ui/ui_test_support.h"
+#include "ui/common/notice_bar.h"
 #include "ui/gallery/gallery_model.h"
 #include "ui/main_window/main_window.h"
 #include "ui/project/project_document.h"
+#include "ui/project/recent_projects.h"
 #include "ui/project/shot_list_model.h"
 #include "ui/project/shot_params.h"
 #include "ui/prompt/prompt_panel.h"
@@ -198,6 +201,53 @@ class ProjectTest : public QObject {
     w->loadShot(0);
     QCOMPARE(w->promptPanel()->params().prompt, QStringLiteral("a red fox"));
     QCOMPARE(w->promptPanel()->params().seed, 7u);
+  }
+
+  // File ▸ Open recent: newest first, one entry per file, kept across a restart,
+  // capped; a file that has gone is an error and leaves the list; Clear empties it.
+  void recentProjectsAreListedReopenedAndForgotten() {
+    QStringList files;
+    for (const char* name : {"one", "two", "three"}) {
+      files << path(QStringLiteral("%1.dcproj").arg(QLatin1String(name)));
+      QVERIFY(project::save_project_atomic(project::Project{}, files.last().toStdString()).ok());
+    }
+    {
+      auto w = makeWindow();
+      auto* menu = w->findChild<QMenu*>(QStringLiteral("menuRecentProjects"));
+      QVERIFY(menu);
+      QCOMPARE(menu->actions().front()->text(), QStringLiteral("No recent projects"));
+      QVERIFY(w->openProject(files[0]));
+      QVERIFY(w->openProject(files[1]));
+      QVERIFY(w->saveProjectAs(path(QStringLiteral("two-copy.dcproj"))));
+      QVERIFY(w->openProject(path(QStringLiteral("./one.dcproj"))));  // another spelling of one file
+      QCOMPARE(w->recentProjects()->files(),
+               QStringList({files[0], path(QStringLiteral("two-copy.dcproj")), files[1]}));
+      QVERIFY(menu->actions().front()->text().startsWith(QStringLiteral("&1  one.dcproj\t")));
+    }
+    auto w = makeWindow();  // a restart: the list is back (and the last project reopened)
+    QCOMPARE(w->recentProjects()->files().size(), 3);
+    auto* menu = w->findChild<QMenu*>(QStringLiteral("menuRecentProjects"));
+    QAction* third = menu->actions()[2];
+    QCOMPARE(third->data().toString(), files[1]);
+    third->trigger();
+    QCOMPARE(w->projectDocument()->filePath(), files[1]);
+    QCOMPARE(w->recentProjects()->files().front(), files[1]);
+
+    // Gone from disk: listed as not found, and opening it says so and drops it.
+    QVERIFY(QFile::remove(files[0]));
+    w->recentProjects()->add(files[2]);  // rebuilds the menu
+    QVERIFY(menu->actions()[2]->text().contains(QStringLiteral("(not found)")));
+    QVERIFY(!w->openRecentProject(files[0]));
+    QVERIFY(w->noticeBar()->isVisible());
+    QVERIFY(!w->recentProjects()->files().contains(files[0]));
+    QCOMPARE(w->projectDocument()->filePath(), files[1]);  // the open project stays
+
+    for (int i = 0; i < kMaxRecentProjects + 3; ++i) w->recentProjects()->add(path(QStringLiteral("p%1.dcproj").arg(i)));
+    QCOMPARE(w->recentProjects()->files().size(), kMaxRecentProjects);
+    QCOMPARE(w->recentProjects()->files().front(), path(QStringLiteral("p%1.dcproj").arg(kMaxRecentProjects + 2)));
+    menu->actions().last()->trigger();  // Clear the list
+    QVERIFY(w->recentProjects()->files().isEmpty());
+    QCOMPARE(menu->actions().front()->text(), QStringLiteral("No recent projects"));
   }
 
   void closingAsksAboutUnsavedEditsAndARestartReopensTheProject() {

@@ -21,6 +21,7 @@
 #include "ui/main_window/prompt_shot_link.h"
 #include "ui/main_window/status_panel.h"
 #include "ui/project/project_document.h"
+#include "ui/project/recent_projects.h"
 #include "ui/project/shot_list_model.h"
 #include "ui/project/shot_output.h"
 #include "ui/project/shots_view.h"
@@ -73,6 +74,7 @@ MainWindow::MainWindow(MainWindowOptions options, QWidget* parent)
       options_(std::move(options)),
       store_(data_file(options_, "settings.ini"), QSettings::IniFormat),
       settings_(load_settings(store_, options_.default_output_folder)),
+      recent_(new RecentProjects(&store_, this)),
       undo_(new QUndoStack(this)),
       client_(new EngineClient(engine_settings(settings_), this)),
       queue_model_(new RenderQueueModel(this)),

@@ -24,6 +24,7 @@
 #include "ui/bridge/engine_client.h"
 #include "ui/settings/app_settings.h"
 
+class QMenu;
 class QUndoStack;
 
 namespace dc::ui {
@@ -35,6 +36,7 @@ class PlayheadPreview;
 class ProjectDocument;
 class PromptPanel;
 class PromptShotLink;
+class RecentProjects;
 class QueueRunner;
 class QueueView;
 class RenderQueueModel;
@@ -92,6 +94,9 @@ class MainWindow : public QMainWindow {
   // ---- the project (main_window_project.cpp) ----
   bool newProject();                       // false: the user kept the current one
   bool openProject(const QString& path);   // false: cancelled or failed (the error is shown)
+  // File ▸ Open recent: a file that has gone is an error and leaves the list.
+  bool openRecentProject(const QString& path);
+  RecentProjects* recentProjects() const { return recent_; }
   bool saveProject();                      // Save As when never saved
   bool saveProjectAs(const QString& path);
   void addShotFromPanel();
@@ -109,6 +114,7 @@ class MainWindow : public QMainWindow {
   void connectProject();
   void connectTimeline();  // main_window_timeline.cpp
   void reopenLastProject();
+  void rebuildRecentMenu();
   bool confirmDiscardProject();  // asks when the project has unsaved edits
   void offerRecovery();
   void updateTitle();
@@ -129,6 +135,8 @@ class MainWindow : public QMainWindow {
   MainWindowOptions options_;
   QSettings store_;
   AppSettings settings_;
+  RecentProjects* recent_;
+  QMenu* recent_menu_ = nullptr;
 
   QUndoStack* undo_;
   EngineClient* client_;

@@ -1,10 +1,11 @@
-// The main window's project half: New / Open / Save / Save As, the Project panel
+// The main window's project half: New / Open / Open recent / Save / Save As, the Project panel
 // (add the current parameters as a shot, load, remove, queue all), autosave
 // recovery, the window title, and the question before unsaved edits are dropped.
 #include <QAction>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QListView>
+#include <QMenu>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QStatusBar>
@@ -15,6 +16,7 @@
 #include "ui/main_window/main_window.h"
 #include "ui/project/project_commands.h"
 #include "ui/project/project_document.h"
+#include "ui/project/recent_projects.h"
 #include "ui/project/shot_output.h"
 #include "ui/project/shots_view.h"
 #include "ui/prompt/prompt_panel.h"
@@ -48,6 +50,11 @@ void MainWindow::buildProjectActions() {
     const QString path = QFileDialog::getOpenFileName(this, tr("Open project"), QString(), kProjectFilter);
     if (!path.isEmpty()) openProject(path);
   });
+  recent_menu_ = new QMenu(tr("Open &recent"), this);
+  recent_menu_->setObjectName(QStringLiteral("menuRecentProjects"));
+  file->insertMenu(first, recent_menu_);
+  connect(recent_, &RecentProjects::changed, this, &MainWindow::rebuildRecentMenu);
+  rebuildRecentMenu();
   add(tr("&Save project"), "actionSaveProject", QKeySequence(Qt::CTRL | Qt::Key_S), [this] { saveProject(); });
   add(tr("Save project &as…"), "actionSaveProjectAs", QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_S), [this] {
     const QString path = QFileDialog::getSaveFileName(this, tr("Save project as"), project_->filePath(), kProjectFilter);
@@ -60,6 +67,35 @@ void MainWindow::buildProjectActions() {
   add_shot->setObjectName(QStringLiteral("actionAddShot"));
   add_shot->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
   project->addAction(tr("&Queue all shots"), this, &MainWindow::queueAllShots);
+}
+
+// "1  harbour.dcproj   /home/me/films": the newest first; a file that has gone is
+// still listed (a disconnected drive may come back) and dropped when it fails to open.
+void MainWindow::rebuildRecentMenu() {
+  recent_menu_->clear();
+  const QStringList files = recent_->files();
+  for (int i = 0; i < files.size(); ++i) {
+    const QString& file = files[i];
+    const QFileInfo info(file);
+    const QString missing = info.exists() ? QString() : tr(" (not found)");
+    QAction* a = recent_menu_->addAction(
+        QStringLiteral("&%1  %2%3\t%4").arg((i + 1) % 10).arg(QString(info.fileName()).replace(QLatin1Char('&'), QStringLiteral("&&")), missing, info.absolutePath()));
+    a->setData(file);
+    connect(a, &QAction::triggered, this, [this, file] { openRecentProject(file); });
+  }
+  if (files.isEmpty()) recent_menu_->addAction(tr("No recent projects"))->setEnabled(false);
+  recent_menu_->addSeparator();
+  QAction* clear = recent_menu_->addAction(tr("&Clear the list"), recent_, &RecentProjects::clear);
+  clear->setEnabled(!files.isEmpty());
+}
+
+bool MainWindow::openRecentProject(const QString& file) {
+  if (!QFileInfo::exists(file)) {
+    recent_->remove(file);
+    showError(tr("%1 no longer exists; it was removed from the recent projects.").arg(file));
+    return false;
+  }
+  return openProject(file);
 }
 
 void MainWindow::connectProject() {
@@ -113,6 +149,7 @@ bool MainWindow::openProject(const QString& path) {
   }
   undo_->clear();
   store_.setValue(kLastProjectKey, project_->filePath());
+  recent_->add(project_->filePath());
   offerRecovery();
   statusBar()->showMessage(tr("Opened %1 (%2 shots)").arg(project_->filePath()).arg(project_->project().shots.size()));
   return true;
@@ -159,6 +196,7 @@ bool MainWindow::saveProjectAs(const QString& path) {
     return false;
   }
   store_.setValue(kLastProjectKey, project_->filePath());
+  recent_->add(project_->filePath());
   statusBar()->showMessage(tr("Saved %1").arg(project_->filePath()), 5000);
   return true;
 }
