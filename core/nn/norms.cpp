@@ -18,6 +18,22 @@ Tensor RMSNorm::forward_channels(const Tensor& x, const Tensor& residual, ops::A
   return ops::rms_norm_channels(x, weight_.get(), bias_.get(), eps_, residual, act);
 }
 
+GroupNorm::GroupNorm(Module* parent, std::string name, int64_t channels, int64_t groups, float eps)
+    : Module(parent, std::move(name)),
+      groups_(groups),
+      eps_(eps),
+      weight_(this, "weight", {channels}, ParamKind::kRequired, /*keep_f32=*/true),
+      bias_(this, "bias", {channels}, ParamKind::kRequired, true) {
+  DC_ASSERT(groups > 0 && channels % groups == 0, "GroupNorm " << path() << ": " << channels
+                                                                  << " channels do not split into " << groups
+                                                                  << " groups (configs are validated at parse)");
+}
+
+Tensor GroupNorm::forward(const Tensor& x, ops::Activation act) const {
+  const Tensor y = ops::group_norm(x, weight_.get(), bias_.get(), groups_, eps_);
+  return act == ops::Activation::kIdentity ? y : ops::activation(y, act);
+}
+
 BatchNorm2d::BatchNorm2d(Module* parent, std::string name, int64_t channels, float eps)
     : Module(parent, std::move(name)),
       eps_(eps),

@@ -25,6 +25,22 @@ class RMSNorm : public Module {
   Parameter bias_;    // "bias"
 };
 
+// torch.nn.GroupNorm (affine): "weight"/"bias" [C], kept in f32 (the per-channel
+// affine runs in f32 whatever the activation dtype).
+class GroupNorm : public Module {
+ public:
+  GroupNorm(Module* parent, std::string name, int64_t channels, int64_t groups, float eps);
+  // act(group_norm(x)) over [N, C, ...] (e.g. SiLU after the norm); the output is contiguous.
+  Tensor forward(const Tensor& x, ops::Activation act = ops::Activation::kIdentity) const;
+  int64_t groups() const { return groups_; }
+
+ private:
+  int64_t groups_;
+  float eps_;
+  Parameter weight_;  // "weight"
+  Parameter bias_;    // "bias"
+};
+
 // torch.nn.BatchNorm2d in inference: folded once at load into a per-channel affine.
 class BatchNorm2d : public Module {
  public:

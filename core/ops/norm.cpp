@@ -45,6 +45,26 @@ Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, flo
   return out;
 }
 
+Tensor group_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t groups, float eps) {
+  DC_OP_SCOPE("group_norm");
+  detail::check_activation_dtype(x, "group_norm");
+  DC_CHECK(x.dim() >= 2, "group_norm: expects [N, C, ...], got " << x.describe());
+  const int64_t n = x.size(0), c = x.size(1);
+  DC_CHECK(groups > 0 && c % groups == 0,
+           "group_norm: " << c << " channels of " << x.describe() << " do not split into " << groups << " groups");
+  check_affine(weight, c, "group_norm", "weight");
+  check_affine(bias, c, "group_norm", "bias");
+  const Tensor xc = contiguous(x);
+  if (xc.numel() == 0) return clone(xc);
+  // Each (sample, group) is one contiguous row of C/groups · spatial elements.
+  const int64_t row = xc.numel() / (n * groups);
+  const Tensor normed = layer_norm(xc.view({n * groups, row}), Tensor(), Tensor(), eps).view(x.shape());
+  if (!weight.defined() && !bias.defined()) return normed;
+  const Tensor scale = weight.defined() ? weight : full({c}, 1.0f, DType::kF32, x.device());
+  const Tensor shift = bias.defined() ? bias : zeros({c}, DType::kF32, x.device());
+  return channel_affine(normed, scale, shift);
+}
+
 Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps,
                          const Tensor& residual, Activation act) {
   DC_OP_SCOPE("rms_norm_channels");

@@ -18,6 +18,13 @@ Tensor rms_norm_channels(const Tensor& x, const Tensor& weight, const Tensor& bi
                          const Tensor& residual = {}, Activation act = Activation::kIdentity);
 // Over the last dim: (x - mean) / sqrt(var + eps) * weight + bias (weight/bias optional).
 Tensor layer_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, float eps);
+// torch.nn.GroupNorm over [N, C, ...]: the C channels form `groups` consecutive
+// groups, each (sample, group) is normalized over its C/groups · spatial
+// elements (biased variance, f32 statistics), then y = x̂ · weight[c] + bias[c]
+// (weight/bias [C] optional). Composed of layer_norm over [N·groups, C/groups·S]
+// rows and channel_affine, so no backend needs a kernel of its own; the output is
+// contiguous. C must be a multiple of groups.
+Tensor group_norm(const Tensor& x, const Tensor& weight, const Tensor& bias, int64_t groups, float eps);
 // Inference BatchNorm2d on NCHW: (x - running_mean) / sqrt(running_var + eps) * weight + bias.
 Tensor batch_norm_inference(const Tensor& x, const Tensor& running_mean, const Tensor& running_var,
                             const Tensor& weight, const Tensor& bias, float eps);

@@ -1,5 +1,5 @@
 // Registry cases for norms (rms_norm, layer_norm, rms_norm_channels,
-// channel_affine) and the resample family.
+// channel_affine, group_norm) and the resample family.
 #include "core/ops/norm.h"
 #include "core/ops/resample.h"
 #include "tests/ops/op_case.h"
@@ -37,6 +37,20 @@ OpCase channel_norm_case(std::string variant, Shape x, bool weight, bool bias) {
                 }};
 }
 
+// group_norm (layer_norm over [N·G, C/G·HW] rows + channel_affine) with optional weight and bias.
+OpCase group_norm_case(std::string variant, Shape x, int64_t groups, bool weight, bool bias) {
+  const int64_t c = x[1];
+  std::vector<InputSpec> inputs = {{std::move(x), 2.0f, 0.5f}};
+  if (weight) inputs.push_back({{c}, 0.5f, 1.0f});
+  if (bias) inputs.push_back({{c}});
+  return OpCase{"group_norm", std::move(variant), std::move(inputs),
+                [groups, weight, bias](const Inputs& in, const OpContext&) {
+                  const Tensor w = weight ? in[1] : Tensor();
+                  const Tensor b = bias ? arg(in, weight ? 2 : 1) : Tensor();
+                  return ops::group_norm(in[0], w, b, groups, 1e-6f);
+                }};
+}
+
 void add_norm_cases(std::vector<OpCase>& cases) {
   cases.push_back(norm_case("rms_norm", "7x33 w b", {7, 33}, true, true));
   cases.push_back(norm_case("rms_norm", "4x1024 w (vector path)", {4, 1024}, true, false));
@@ -58,6 +72,12 @@ void add_norm_cases(std::vector<OpCase>& cases) {
                          [](const Inputs& in, const OpContext&) {
                            return ops::batch_norm_inference(in[0], in[1], in[2], in[3], in[4], 1e-5f);
                          }});
+  cases.push_back(group_norm_case("[2,12,5,7] G=4 w b", {2, 12, 5, 7}, 4, true, true));
+  cases.push_back(group_norm_case("[1,32,9,9] G=32 w b (one channel per group)", {1, 32, 9, 9}, 32, true, true));
+  cases.push_back(group_norm_case("[2,8,33,17] G=2 no affine", {2, 8, 33, 17}, 2, false, false));
+  cases.push_back(group_norm_case("[1,512,8,8] G=32 w b (VAE mid width)", {1, 512, 8, 8}, 32, true, true));
+  cases.push_back(group_norm_case("[1,128,64,64] G=32 w b (VAE full-res rows of 16384)", {1, 128, 64, 64}, 32,
+                                  true, true));
 }
 
 void add_resample_cases(std::vector<OpCase>& cases) {
