@@ -1,6 +1,7 @@
 // dcgen forward MODEL_DIR INPUTS.safetensors OUTPUTS.safetensors [--device] [--dtype]
 #include "app/dcgen/cli_common.h"
 #include "app/dcgen/commands.h"
+#include "app/dcgen/forward_autoencoder_kl.h"
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
 #include "core/pipeline/component_forward.h"
@@ -31,7 +32,8 @@ int run_forward(const ForwardArgs& a) {
   auto inputs = read_inputs(a.inputs);
   if (!inputs) return report_error("forward", inputs.error());
   dc::pipeline::ForwardOptions options{.load = *load, .tiled_decode = a.tiled, .dump_taps = a.dump_taps};
-  auto outputs = dc::pipeline::run_component(a.model_dir, *inputs, options);
+  auto outputs = is_autoencoder_kl_folder(a.model_dir) ? run_autoencoder_kl(a.model_dir, *inputs, options)
+                                                        : dc::pipeline::run_component(a.model_dir, *inputs, options);
   if (!outputs) return report_error("forward", outputs.error());
   std::vector<std::pair<std::string, dc::Tensor>> named(outputs->begin(), outputs->end());
   dc::Status written = dc::write_safetensors(a.outputs, named);
@@ -48,6 +50,8 @@ Command add_forward_command(CLI::App& app) {
       "Run one model component (diffusers component folder) on named input tensors and write named f32 outputs.\n"
       "  AutoencoderDC: input 'sample' [N,3,H,W] in [-1,1] -> output 'latent' (unscaled);\n"
       "                 input 'latent' [N,C,h,w] -> output 'sample'.\n"
+      "  AutoencoderKL (FLUX.1, SD VAEs): input 'latent' [N,C,h,w] as vae.decode takes it (already\n"
+      "                 un-scaled/un-shifted) -> output 'sample' (decode only; encoding is not implemented).\n"
       "  FluxTransformer2DModel: 'hidden_states' [B,L,C], 'encoder_hidden_states' [B,T,Cj],\n"
       "                 'pooled_projections' [B,Cp], 'timestep' [B] (as the diffusers module takes it),\n"
       "                 'img_ids' [L,3], 'txt_ids' [T,3], optional 'guidance' [B] -> 'sample'.\n"
