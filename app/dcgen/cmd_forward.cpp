@@ -1,7 +1,6 @@
 // dcgen forward MODEL_DIR INPUTS.safetensors OUTPUTS.safetensors [--device] [--dtype]
 #include "app/dcgen/cli_common.h"
 #include "app/dcgen/commands.h"
-#include "app/dcgen/forward_autoencoder_kl.h"
 #include "core/io/safetensors/safetensors_file.h"
 #include "core/io/safetensors/safetensors_writer.h"
 #include "core/pipeline/component_forward.h"
@@ -32,8 +31,7 @@ int run_forward(const ForwardArgs& a) {
   auto inputs = read_inputs(a.inputs);
   if (!inputs) return report_error("forward", inputs.error());
   dc::pipeline::ForwardOptions options{.load = *load, .tiled_decode = a.tiled, .dump_taps = a.dump_taps};
-  auto outputs = is_autoencoder_kl_folder(a.model_dir) ? run_autoencoder_kl(a.model_dir, *inputs, options)
-                                                        : dc::pipeline::run_component(a.model_dir, *inputs, options);
+  auto outputs = dc::pipeline::run_component(a.model_dir, *inputs, options);
   if (!outputs) return report_error("forward", outputs.error());
   std::vector<std::pair<std::string, dc::Tensor>> named(outputs->begin(), outputs->end());
   dc::Status written = dc::write_safetensors(a.outputs, named);

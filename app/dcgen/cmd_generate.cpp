@@ -190,10 +190,10 @@ int run_generate(GenerateArgs a) {
 
 Command add_generate_command(CLI::App& app) {
   auto args = std::make_shared<GenerateArgs>();
-  CLI::App* c = app.add_subcommand("generate", "Text to image with a FLUX-architecture pipeline folder (DC-Gen-FLUX)");
+  CLI::App* c = app.add_subcommand("generate", "Text to image with a FLUX-architecture pipeline folder (DC-Gen-FLUX, FLUX.1)");
   c->add_option("--model", args->model,
-                 "Pipeline folder (model_index.json): DC-Gen-FLUX.1-Krea-Dev-Res1K/-Res4K (default: the embedded "
-                 "demo model)")
+                 "Pipeline folder (model_index.json): DC-Gen-FLUX.1-Krea-Dev-Res1K/-Res4K, or a standard FLUX.1 "
+                 "folder such as FLUX.1-dev (default: the embedded demo model)")
       ->check(CLI::ExistingDirectory);
   c->add_option("--prompt", args->prompt, "What to draw")->required();
   c->add_option("--prompt-2", args->prompt_2, "A different prompt for the T5 encoder (default: --prompt)");

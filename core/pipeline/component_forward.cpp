@@ -18,6 +18,7 @@ struct ComponentRunner {
 // diffusers / transformers class name -> runner. One line per supported class.
 constexpr ComponentRunner kRunners[] = {
     {"AutoencoderDC", run_autoencoder_dc},
+    {"AutoencoderKL", run_autoencoder_kl},
     {"FluxTransformer2DModel", run_flux_transformer},
     {"CLIPTextModel", run_clip_text_model},
     {"T5EncoderModel", run_t5_encoder_model},

@@ -19,6 +19,8 @@ Tensor to_f32_cpu(const Tensor& t);
 // One runner per component class (component_forward.cpp holds the table).
 Result<NamedTensors> run_autoencoder_dc(const std::filesystem::path& folder, const NamedTensors& inputs,
                                         const ForwardOptions& options);
+Result<NamedTensors> run_autoencoder_kl(const std::filesystem::path& folder, const NamedTensors& inputs,
+                                        const ForwardOptions& options);
 Result<NamedTensors> run_flux_transformer(const std::filesystem::path& folder, const NamedTensors& inputs,
                                           const ForwardOptions& options);
 Result<NamedTensors> run_clip_text_model(const std::filesystem::path& folder, const NamedTensors& inputs,

@@ -7,6 +7,7 @@
 
 #include "core/io/diffusers/pipeline_folder.h"
 #include "core/io/lora/lora_file.h"
+#include "core/models/autoencoder_kl/config.h"
 #include "core/models/dcae/autoencoder_dc.h"
 #include "core/models/flux/flux_lora.h"
 #include "core/models/flux/flux_transformer.h"
@@ -18,6 +19,7 @@
 #include "core/ops/elementwise.h"
 #include "core/ops/random.h"
 #include "core/pipeline/flow_match_scheduler.h"
+#include "core/pipeline/latent_decoder.h"
 #include "core/pipeline/latent_preview.h"
 #include "core/pipeline/memory_budget.h"
 #include "core/pipeline/model_card.h"
@@ -93,11 +95,14 @@ struct FluxPipeline::Impl {
   // Working sets for a job of `tokens` image + `text_tokens` text tokens and `pixels`
   // output pixels (batch included): the transformer's activations are ~64 values of
   // its width per token; a tiled DC-AE decode peaked at ~350 bytes per output pixel
-  // on the H100 (docs/PERFORMANCE.md, 4096²: 5.5–6.2 GiB).
+  // on the H100 (docs/PERFORMANCE.md, 4096²: 5.5–6.2 GiB). An AutoencoderKL decode is
+  // whole: its widest full-resolution stage holds block_out_channels[-2] channels
+  // (256 for FLUX.1) in about six live tensors (conv in/out, group norm temporaries).
   void set_working_sets(int64_t tokens, int64_t text_tokens, int64_t pixels) {
     const size_t act = static_cast<size_t>(dtype_bits(options.dtype) / 8);
     stage_sizes[2].working = static_cast<size_t>(transformer_width * (tokens + text_tokens)) * act * 64;
-    stage_sizes[3].working = (size_t{512} << 20) + static_cast<size_t>(pixels) * 350;
+    const size_t per_pixel = info.vae_class == "AutoencoderKL" ? act * 6 * static_cast<size_t>(kl_full_res_channels) : 350;
+    stage_sizes[3].working = (size_t{512} << 20) + static_cast<size_t>(pixels) * per_pixel;
   }
   Status plan_for(int64_t tokens, int64_t text_tokens, int64_t pixels) {
     set_working_sets(tokens, text_tokens, pixels);
@@ -106,14 +111,15 @@ struct FluxPipeline::Impl {
     if (!plan.fits) return Error::out_of_memory(info.name + ": " + plan.explanation);
     return {};
   }
-  double scaling_factor = 1.0;
+  int64_t kl_full_res_channels = 0;  // AutoencoderKL: channels of its widest full-resolution stage
+  std::string decode_unsupported;    // why the VAE cannot be run (info.can_decode false)
 
   // Resident stages (null when not loaded).
   std::unique_ptr<text::ClipTextModel> clip;
   std::unique_ptr<text::T5Encoder> t5;
   std::unique_ptr<flux::FluxTransformer> transformer;
   flux::FluxLoRAStack transformer_loras;  // what is merged into `transformer` (reset when it is reloaded)
-  std::unique_ptr<models::dcae::AutoencoderDC> vae;
+  std::unique_ptr<LatentDecoder> vae;
 
   nn::LoadOptions load_options() const { return {options.device, options.dtype}; }
 
@@ -237,13 +243,24 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
     info.vae_scale = cfg.spatial_compression_ratio();
     info.patch = 1;
     info.can_decode = true;
-    impl->scaling_factor = cfg.scaling_factor;
   } else {
+    // FLUX.1 and other AutoencoderKL latents, packed 2x2 per token. A VAE option we do not
+    // run leaves the folder usable up to the latents; generate() says why before it starts.
     DC_TRY(info.latent_channels, vae.config.get_int("latent_channels"));
     DC_TRY(auto blocks, vae.config.get_int_list("block_out_channels"));
+    if (blocks.empty()) return Error::format(vae.dir.string() + "/config.json: block_out_channels is empty");
     info.vae_scale = int64_t{1} << (blocks.size() - 1);
     info.patch = 2;
-    info.can_decode = false;
+    if (info.vae_class != "AutoencoderKL") {
+      impl->decode_unsupported = "a " + info.vae_class + " VAE is not supported (AutoencoderDC and AutoencoderKL are)";
+    } else if (Result<models::autoencoder_kl::AutoencoderKLConfig> cfg =
+                   models::autoencoder_kl::parse_autoencoder_kl_config(vae.config);
+               !cfg) {
+      impl->decode_unsupported = cfg.error().message();
+    } else {
+      info.can_decode = true;
+      impl->kl_full_res_channels = blocks.size() >= 2 ? blocks[blocks.size() - 2] : blocks.back();
+    }
   }
   if (in_channels != info.latent_channels * info.patch * info.patch) {
     return Error::format(dir.string() + ": the transformer takes " + std::to_string(in_channels) +
@@ -333,6 +350,9 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   const bool do_cfg = r.true_cfg_scale > 1.0f && !r.negative_prompt.empty();
   if (!r.negative_prompt.empty() && !do_cfg && events.on_warning) {
     events.on_warning("the negative prompt is ignored: it needs true CFG (a CFG scale above 1)");
+  }
+  if (!info.can_decode) {  // before any work: the picture could not be made
+    return Error::not_supported(info.name + ": cannot decode its latents: " + decode_unsupported);
   }
   const int64_t c = info.latent_channels, h = r.height / info.vae_scale, w = r.width / info.vae_scale;
   const int64_t tokens = (h / info.patch) * (w / info.patch);
@@ -449,19 +469,13 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
 
   // 4. Decode.
   const Clock::time_point t_decode = Clock::now();
-  Tensor z = unpack_latents(latents, c, h, w, info.patch);
-  if (!info.can_decode) {
-    return Error::not_supported(info.name + ": decoding " + info.vae_class +
-                                " latents is not implemented yet (DC-Gen pipelines use AutoencoderDC)");
-  }
+  const Tensor z = unpack_latents(latents, c, h, w, info.patch);
   progress(GenerationPhase::kDecoding, 0, 1);
   if (!vae) {
     DC_TRY(auto dir, component("vae"));
-    DC_TRY(vae, models::dcae::AutoencoderDC::load(dir, load_options()));
+    DC_TRY(vae, LatentDecoder::load(info.vae_class, dir, load_options()));
   }
-  z = ops::scale(z, static_cast<float>(1.0 / scaling_factor));
-  const bool tiled = h > 32 || w > 32;
-  Tensor images = tiled ? vae->decode_tiled(z, {}) : vae->decode(z);
+  Tensor images = vae->decode(z);
   release(vae);
   result.images = ops::contiguous(ops::cast(ops::to_device(images, Device::cpu()), DType::kF32));
   result.seconds_decode = seconds_since(t_decode);

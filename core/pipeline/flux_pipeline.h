@@ -1,14 +1,13 @@
 // Text-to-image with FLUX-architecture pipelines (diffusers FluxPipeline folders):
 // DC-Gen-FLUX (AutoencoderDC VAE, 1x1 latent patches — the DC-Gen repository's
-// DCGen_FluxPipeline) and standard FLUX.1 (16-channel VAE latents packed 2x2;
-// their AutoencoderKL decode is not implemented yet, so those run up to the
-// final latents).
+// DCGen_FluxPipeline) and standard FLUX.1 (AutoencoderKL VAE, 16-channel latents
+// packed 2x2 — diffusers' FluxPipeline). The VAE is chosen by class (latent_decoder.h).
 //
 //   DC_TRY(auto pipe, FluxPipeline::open(dir, {.device = Device::cuda(), .dtype = DType::kBF16}));
 //   DC_TRY(TextToImageResult r, pipe->generate(request, events));
 //
 // Stages run one after another on the calling thread: CLIP + T5 encode, the
-// denoise loop, DC-AE decode (tiled for large images). Which weights stay on the
+// denoise loop, the VAE decode (DC-AE tiled for large images; AutoencoderKL whole). Which weights stay on the
 // device between stages and jobs follows the memory budget (memory_budget.h);
 // a transformer larger than the budget streams its blocks from host memory
 // (FluxTransformer::load_streamed), bit-identical to a resident run.
@@ -47,7 +46,7 @@ struct FluxPipelineInfo {
   int64_t vae_scale = 0;        // image pixels per latent pixel (32, 64; 8 for FLUX.1)
   int64_t patch = 1;            // latent pixels per transformer token side (1 DC-Gen, 2 FLUX.1)
   bool guidance_embeds = false; // FLUX-dev style distilled guidance
-  bool can_decode = false;      // the VAE is one we run
+  bool can_decode = false;      // the VAE is one we run (else generate() refuses, saying why)
   SigmaShift default_shift = SigmaShift::kFlux;  // what kAuto resolves to
   std::string residency;        // the residency plan, explained
 };

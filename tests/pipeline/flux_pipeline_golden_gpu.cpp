@@ -1,6 +1,6 @@
-// The tiny DC-Gen-FLUX pipeline on CUDA: f32 against the reference pipeline's
-// f32 images (PSNR ≥ 40 dB), bf16 within twice the reference's own bf16 error
-// (PSNR ≥ its bf16-vs-f32 PSNR − 6 dB, recorded in cases.json).
+// The tiny DC-Gen-FLUX and standard FLUX.1 pipelines on CUDA: f32 against the
+// reference pipeline's f32 images (PSNR ≥ 40 dB), bf16 within twice the reference's
+// own bf16 error (PSNR ≥ its bf16-vs-f32 PSNR − 6 dB, recorded in cases.json).
 #include <gtest/gtest.h>
 
 #include "core/io/safetensors/safetensors_file.h"
@@ -12,26 +12,20 @@
 namespace dc::pipeline {
 namespace {
 
-void run_cases(DType dtype) {
-  auto pipe = FluxPipeline::open(test::pipeline_data() / "tiny-dcgen-flux", {Device::cuda(), dtype, 0});
-  ASSERT_TRUE(pipe) << pipe.error().to_string();
-  const nlohmann::json cases = test::golden_cases();
-  for (const auto& [name, c] : cases.items()) {
-    auto file = SafetensorsFile::open(test::pipeline_data() / (name + ".safetensors"));
-    ASSERT_TRUE(file);
-    const Tensor noise = *(*file)->tensor("noise"), expected = *(*file)->tensor("image");
-    auto result = (*pipe)->generate(test::request_for(c, noise));
-    ASSERT_TRUE(result) << name << ": " << result.error().to_string();
-    const double db = dc::test::image_psnr(result->images, expected);
-    const double bound = dtype == DType::kF32 ? 40.0 : c["reference_bf16_psnr"].get<double>() - 6.0;
-    EXPECT_GE(db, bound) << name;
-    std::printf("%s %s: PSNR %.1f dB (bound %.1f), peak %.1f MiB\n", name.c_str(),
-                std::string(dtype_name(dtype)).c_str(), db, bound, result->peak_device_bytes / 1048576.0);
-  }
+TEST(FluxPipelineGoldenCuda, F32MatchesReferencePipeline) {
+  EXPECT_EQ(test::expect_golden_images(test::pipeline_data(), "tiny-dcgen-flux", Device::cuda(), DType::kF32), 3);
+}
+TEST(FluxPipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) {
+  EXPECT_EQ(test::expect_golden_images(test::pipeline_data(), "tiny-dcgen-flux", Device::cuda(), DType::kBF16), 3);
 }
 
-TEST(FluxPipelineGoldenCuda, F32MatchesReferencePipeline) { run_cases(DType::kF32); }
-TEST(FluxPipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) { run_cases(DType::kBF16); }
+// The standard FLUX.1 layout (AutoencoderKL, 2x2-packed latents) against diffusers' FluxPipeline.
+TEST(Flux1PipelineGoldenCuda, F32MatchesDiffusersFluxPipeline) {
+  EXPECT_EQ(test::expect_golden_images(test::flux1_data(), "tiny-flux1", Device::cuda(), DType::kF32), 2);
+}
+TEST(Flux1PipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) {
+  EXPECT_EQ(test::expect_golden_images(test::flux1_data(), "tiny-flux1", Device::cuda(), DType::kBF16), 2);
+}
 
 }  // namespace
 }  // namespace dc::pipeline

@@ -120,28 +120,38 @@ def flux2_set_timesteps(r):
     return set_timesteps
 
 
-def build_folder():
-    if PIPE.exists():
-        shutil.rmtree(PIPE)
-    PIPE.mkdir(parents=True)
-    shutil.copytree(TOKENIZERS / "tokenizer", PIPE / "tokenizer")
-    shutil.copytree(TOKENIZERS / "tokenizer_2", PIPE / "tokenizer_2")
-    tok = CLIPTokenizer.from_pretrained(PIPE / "tokenizer")
-    tok2 = T5TokenizerFast.from_pretrained(PIPE / "tokenizer_2")
+def copy_tokenizers(pipe_dir):
+    """The shared tiny CLIP BPE and T5 SentencePiece tokenizers, copied byte for byte."""
+    shutil.copytree(TOKENIZERS / "tokenizer", pipe_dir / "tokenizer")
+    shutil.copytree(TOKENIZERS / "tokenizer_2", pipe_dir / "tokenizer_2")
+    return CLIPTokenizer.from_pretrained(pipe_dir / "tokenizer"), T5TokenizerFast.from_pretrained(pipe_dir / "tokenizer_2")
 
-    torch.manual_seed(0)
-    vae = AutoencoderDC(**VAE).eval()
-    randomize(vae, 1, std=0.3)
+
+def text_encoders(tok, tok2, clip_seed, t5_seed):
+    """Tiny CLIPTextModel (pooled output, quick_gelu) and T5EncoderModel (gated-gelu) with seeded weights."""
     clip = CLIPTextModel(CLIPTextConfig(vocab_size=len(tok), hidden_size=POOLED_DIM, intermediate_size=48,
                                         num_hidden_layers=2, num_attention_heads=2, max_position_embeddings=77,
                                         hidden_act="quick_gelu", bos_token_id=tok.bos_token_id,
                                         eos_token_id=tok.eos_token_id, pad_token_id=tok.pad_token_id)).eval()
-    randomize(clip, 2)
+    randomize(clip, clip_seed)
     t5 = T5EncoderModel(T5Config(vocab_size=len(tok2), d_model=TEXT_DIM, d_kv=16, d_ff=64, num_layers=2,
                                  num_heads=2, feed_forward_proj="gated-gelu", relative_attention_num_buckets=32,
                                  relative_attention_max_distance=128, is_encoder_decoder=False,
                                  tie_word_embeddings=False, dropout_rate=0.0)).eval()
-    randomize(t5, 3)
+    randomize(t5, t5_seed)
+    return clip, t5
+
+
+def build_folder():
+    if PIPE.exists():
+        shutil.rmtree(PIPE)
+    PIPE.mkdir(parents=True)
+    tok, tok2 = copy_tokenizers(PIPE)
+
+    torch.manual_seed(0)
+    vae = AutoencoderDC(**VAE).eval()
+    randomize(vae, 1, std=0.3)
+    clip, t5 = text_encoders(tok, tok2, 2, 3)
     transformer = FluxTransformer2DModel(patch_size=1, in_channels=VAE["latent_channels"], num_layers=2,
                                          num_single_layers=2, attention_head_dim=16, num_attention_heads=2,
                                          joint_attention_dim=TEXT_DIM, pooled_projection_dim=POOLED_DIM,

@@ -1,0 +1,78 @@
+// A tiny standard FLUX.1 pipeline folder (AutoencoderKL VAE, 2x2-packed 16-channel
+// latents, dynamic sigma shift) against diffusers' own FluxPipeline run on the same
+// folder and initial noise (tests/reference/make_flux1_pipeline_golden.py): packing
+// and unpacking, the resolution shift from the packed token count, embedded guidance,
+// true CFG with a batch, and the AutoencoderKL decode with scaling and shift factors.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "core/pipeline/flux_pipeline.h"
+#include "tests/common/test_util.h"
+#include "tests/pipeline/flux_pipeline_test_support.h"
+
+namespace dc::pipeline {
+namespace {
+
+const std::filesystem::path kData = test::flux1_data();
+
+TEST(Flux1PipelineGolden, OpensAsAStandardFluxFolder) {
+  auto pipe = FluxPipeline::open(kData / "tiny-flux1", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  const FluxPipelineInfo& info = (*pipe)->info();
+  EXPECT_EQ(info.vae_class, "AutoencoderKL");
+  EXPECT_EQ(info.latent_channels, 16);
+  EXPECT_EQ(info.vae_scale, 4);
+  EXPECT_EQ(info.patch, 2);
+  EXPECT_TRUE(info.can_decode);
+  EXPECT_EQ(info.default_shift, SigmaShift::kFlux);
+}
+
+TEST(Flux1PipelineGolden, MatchesDiffusersFluxPipelineInF32) {
+  EXPECT_EQ(test::expect_golden_images(kData, "tiny-flux1", Device::cpu(), DType::kF32), 2);
+}
+
+// Sizes must fill whole 2x2 latent patches: multiples of VAE scale x 2.
+TEST(Flux1PipelineGolden, SizesMustFillWholePatches) {
+  auto pipe = FluxPipeline::open(kData / "tiny-flux1", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe);
+  TextToImageRequest r;
+  r.prompt = "x";
+  r.steps = 1;
+  r.width = 36;  // a multiple of 4, not of 8
+  r.height = 32;
+  auto result = (*pipe)->generate(r);
+  ASSERT_FALSE(result);
+  EXPECT_NE(result.error().message().find("multiples of 8"), std::string::npos) << result.error().message();
+}
+
+// A VAE option we do not run is said before any work, naming what is wrong.
+TEST(Flux1PipelineGolden, AnUnsupportedVaeIsRefusedBeforeDenoising) {
+  const dc::test::TempDir tmp;
+  const auto copy = tmp / "tiny-flux1";
+  std::filesystem::copy(kData / "tiny-flux1", copy, std::filesystem::copy_options::recursive);
+  std::ifstream in(copy / "vae" / "config.json");
+  nlohmann::json cfg = nlohmann::json::parse(in);
+  in.close();
+  cfg["act_fn"] = "mish";
+  std::ofstream(copy / "vae" / "config.json") << cfg.dump(2);
+  auto pipe = FluxPipeline::open(copy, {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();  // the transformer and text encoders still load
+  EXPECT_FALSE((*pipe)->info().can_decode);
+  int steps = 0;
+  GenerationEvents events;
+  events.on_progress = [&](const GenerationProgress& p) { steps += p.phase == GenerationPhase::kDenoising; };
+  TextToImageRequest r;
+  r.prompt = "x";
+  r.steps = 2;
+  r.width = r.height = 32;
+  auto result = (*pipe)->generate(r, events);
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code(), ErrorCode::kNotSupported);
+  EXPECT_NE(result.error().message().find("mish"), std::string::npos) << result.error().message();
+  EXPECT_EQ(steps, 0);
+}
+
+}  // namespace
+}  // namespace dc::pipeline
