@@ -279,8 +279,12 @@ class ProjectTest : public QObject {
     auto w = makeWindow();
     w->promptPanel()->setParams(tiny_params(QStringLiteral("a red fox"), 11));
     w->addShotFromPanel();
-    w->promptPanel()->setParams(tiny_params(QStringLiteral("a blue bird"), 12));
+    GenerationParams bird = tiny_params(QStringLiteral("a blue bird"), 12);
+    bird.schedule = QStringLiteral("flux2");  // not the tiny model's own: both must honour the shot's choice
+    w->promptPanel()->setParams(bird);
+    QCOMPARE(w->promptPanel()->params().schedule, QStringLiteral("flux2"));
     w->addShotFromPanel();
+    QCOMPARE(w->projectDocument()->project().shots[1].schedule, std::string("flux2"));
     QVERIFY(w->saveProjectAs(path(QStringLiteral("film.dcproj"))));
     w->queueAllShots();
     QTRY_COMPARE_WITH_TIMEOUT(w->galleryModel()->rowCount(), 2, 120000);

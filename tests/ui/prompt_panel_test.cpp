@@ -36,6 +36,7 @@ class PromptPanelTest : public QObject {
     p.true_cfg_scale = 6.0;
     p.guidance = 4.5;
     p.steps = 28;
+    p.schedule = QStringLiteral("flux");
     p.width = 1152;
     p.height = 896;
     p.batch = 2;
@@ -52,6 +53,10 @@ class PromptPanelTest : public QObject {
     panel.setParams(p);
     QCOMPARE(panel.params(), p);
     QCOMPARE(child<QComboBox>(&panel, "sizePreset")->currentText(), size_presets()[3].label);  // 1152 x 896
+    QCOMPARE(child<QComboBox>(&panel, "schedule")->currentText(), QStringLiteral("FLUX resolution shift"));
+    child<QComboBox>(&panel, "schedule")->setCurrentIndex(2);  // picked by the user
+    QCOMPARE(panel.params().schedule, QStringLiteral("flux2"));
+    panel.setParams(p);
 
     GenerationParams unknown = p;  // a folder no longer in the list stays usable
     unknown.model_folder = QStringLiteral("/elsewhere/c");

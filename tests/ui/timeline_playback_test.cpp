@@ -7,7 +7,6 @@
 #include <QDir>
 #include <QFile>
 #include <QImage>
-#include <QMessageBox>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -59,17 +58,7 @@ class TimelinePlaybackTest : public QObject {
     QVERIFY(solid(color).save(rendered(id)));
   }
 
-  std::unique_ptr<MainWindow> makeWindow() {
-    MainWindowOptions o{path(QStringLiteral("data")), path(QStringLiteral("out")), {}};
-    o.prompts.unsaved_changes = [](const QString&) { return static_cast<int>(QMessageBox::Discard); };
-    o.prompts.restore_autosave = [](const QString&) { return false; };
-    auto w = std::make_unique<MainWindow>(o);
-    w->resize(1400, 900);
-    w->show();
-    if (!QTest::qWaitForWindowExposed(w.get())) qWarning("window not exposed");
-    if (!w->openProject(projectFile())) qFatal("the test project did not open");
-    return w;
-  }
+  std::unique_ptr<MainWindow> makeWindow() { return test::open_main_window(dir_->path(), projectFile()); }
 
  private Q_SLOTS:
   void init() {

@@ -4,7 +4,6 @@
 // undoes back to them; the Timeline dock's screenshot for the docs.
 #include <QDir>
 #include <QListView>
-#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QSpinBox>
@@ -39,16 +38,7 @@ class TimelineWindowTest : public QObject {
   QString path(const QString& name) const { return dir_->filePath(name); }
 
   std::unique_ptr<MainWindow> makeWindow() {
-    MainWindowOptions o{path(QStringLiteral("data")), path(QStringLiteral("out")), {}};
-    o.prompts.unsaved_changes = [](const QString&) { return static_cast<int>(QMessageBox::Discard); };
-    o.prompts.restore_autosave = [](const QString&) { return false; };
-    auto w = std::make_unique<MainWindow>(o);
-    w->resize(1400, 900);
-    w->show();
-    w->activateWindow();
-    if (!QTest::qWaitForWindowActive(w.get())) qWarning("window not active");
-    if (!w->openProject(path(QStringLiteral("harbour.dcproj")))) qFatal("the test project did not open");
-    return w;
+    return test::open_main_window(dir_->path(), path(QStringLiteral("harbour.dcproj")));
   }
 
   static const project::Shot& shot(MainWindow* w, const char* id) {

@@ -29,6 +29,7 @@ GenerationParams sample_params(const QString& prompt) {
   p.true_cfg_scale = 5.5;
   p.guidance = 2.25;
   p.steps = 17;
+  p.schedule = QStringLiteral("flux2");
   p.width = 1344;
   p.height = 768;
   p.batch = 3;
@@ -66,6 +67,18 @@ class UiModelsTest : public QObject {
     json.insert(QStringLiteral("seed"), QStringLiteral("-3"));
     QVERIFY(!params_from_json(json, &error).has_value());
     QVERIFY2(error.contains(QLatin1String("seed")), qPrintable(error));
+    json = to_json(sample_params(QStringLiteral("x")));
+    json.insert(QStringLiteral("schedule"), QStringLiteral("karras"));
+    QVERIFY(!params_from_json(json, &error).has_value());
+    QVERIFY2(error.contains(QLatin1String("schedule")), qPrintable(error));
+    // Written before samplers and schedules were kept: the defaults.
+    json = to_json(sample_params(QStringLiteral("x")));
+    json.remove(QStringLiteral("sampler"));
+    json.remove(QStringLiteral("schedule"));
+    const std::optional<GenerationParams> old = params_from_json(json, &error);
+    QVERIFY2(old.has_value(), qPrintable(error));
+    QCOMPARE(old->schedule, QStringLiteral("auto"));
+    QCOMPARE(old->sampler, QStringLiteral("flow_match_euler"));
   }
 
   void jobSpecCarriesEveryParameter() {
@@ -81,7 +94,12 @@ class UiModelsTest : public QObject {
     QCOMPARE(spec.request.height, 768);
     QCOMPARE(spec.request.batch, 3);
     QCOMPARE(spec.request.seed, p.seed);
+    QCOMPARE(spec.request.shift, pipeline::SigmaShift::kFlux2);
     QVERIFY(spec.request.preview_every > 0);
+    p.schedule = QStringLiteral("auto");
+    QCOMPARE(to_job_spec(p).request.shift, pipeline::SigmaShift::kAuto);
+    p.schedule = QStringLiteral("flux");
+    QCOMPARE(to_job_spec(p).request.shift, pipeline::SigmaShift::kFlux);
     p.negative_prompt.clear();  // no negative prompt: no true CFG, as dcgen generate
     QCOMPARE(to_job_spec(p).request.true_cfg_scale, 1.0f);
   }

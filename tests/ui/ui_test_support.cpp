@@ -2,14 +2,29 @@
 
 #include <QDir>
 #include <QImage>
+#include <QMessageBox>
 #include <QPixmap>
 #include <QSettings>
+#include <QTest>
 #include <QtGlobal>
 
 namespace dc::test {
 
 QString tiny_pipelines_folder() { return QStringLiteral(DC_TEST_DATA_DIR "/flux_pipeline"); }
 QString tiny_pipeline() { return tiny_pipelines_folder() + QStringLiteral("/tiny-dcgen-flux"); }
+
+std::unique_ptr<ui::MainWindow> open_main_window(const QString& dir, const QString& project) {
+  ui::MainWindowOptions o{QDir(dir).filePath(QStringLiteral("data")), QDir(dir).filePath(QStringLiteral("out")), {}};
+  o.prompts.unsaved_changes = [](const QString&) { return static_cast<int>(QMessageBox::Discard); };
+  o.prompts.restore_autosave = [](const QString&) { return false; };
+  auto w = std::make_unique<ui::MainWindow>(o);
+  w->resize(1400, 900);
+  w->show();
+  w->activateWindow();
+  if (!QTest::qWaitForWindowActive(w.get())) qWarning("window not active");
+  if (!project.isEmpty() && !w->openProject(project)) qFatal("the test project %s did not open", qPrintable(project));
+  return w;
+}
 
 void write_settings(const QString& data_dir, const ui::AppSettings& settings) {
   QDir().mkpath(data_dir);

@@ -5,6 +5,8 @@
 #include <QJsonArray>
 #include <QJsonValue>
 
+#include "core/project/project.h"
+
 namespace dc::ui {
 namespace {
 
@@ -73,6 +75,22 @@ bool read_loras(const QJsonObject& json, QList<LoRAEntry>* out, QString* error) 
   return true;
 }
 
+// json[key], absent meaning `*out` stays; present, one of `allowed`.
+template <size_t N>
+bool read_choice(const QJsonObject& json, const char* key, const std::string_view (&allowed)[N], QString* out,
+                 QString* error) {
+  const QJsonValue v = json.value(QLatin1String(key));
+  if (v.isUndefined()) return true;
+  for (std::string_view a : allowed) {
+    if (v.isString() && v.toString().toStdString() == a) {
+      *out = v.toString();
+      return true;
+    }
+  }
+  if (error) *error = QStringLiteral("\"%1\" is not one of the known values").arg(QLatin1String(key));
+  return false;
+}
+
 }  // namespace
 
 QJsonObject to_json(const GenerationParams& p) {
@@ -83,6 +101,8 @@ QJsonObject to_json(const GenerationParams& p) {
       {QStringLiteral("true_cfg_scale"), p.true_cfg_scale},
       {QStringLiteral("guidance"), p.guidance},
       {QStringLiteral("steps"), p.steps},
+      {QStringLiteral("sampler"), p.sampler},
+      {QStringLiteral("schedule"), p.schedule},
       {QStringLiteral("width"), p.width},
       {QStringLiteral("height"), p.height},
       {QStringLiteral("batch"), p.batch},
@@ -102,7 +122,9 @@ std::optional<GenerationParams> params_from_json(const QJsonObject& json, QStrin
                   read_number(json, "guidance", &p.guidance, error) && read_int(json, "steps", &p.steps, error) &&
                   read_int(json, "width", &p.width, error) && read_int(json, "height", &p.height, error) &&
                   read_int(json, "batch", &p.batch, error) && read_string(json, "seed", &seed, error) &&
-                  read_loras(json, &p.loras, error);
+                  read_loras(json, &p.loras, error) &&
+                  read_choice(json, "sampler", project::kSamplers, &p.sampler, error) &&
+                  read_choice(json, "schedule", project::kSchedules, &p.schedule, error);
   if (!ok) return std::nullopt;
   bool seed_ok = false;
   p.seed = seed.toULongLong(&seed_ok);
@@ -138,10 +160,17 @@ engine::JobSpec to_job_spec(const GenerationParams& p) {
   r.height = p.height;
   r.batch = p.batch;
   r.seed = p.seed;
+  r.shift = sigma_shift(p.schedule);  // the one sampler there is: flow-match Euler
   r.preview_every = 1;  // previews are a cheap latent-to-RGB map: one per step
   for (const LoRAEntry& l : loras_to_apply(p)) spec.loras.push_back({std::filesystem::path(l.path.toStdString()), l.strength});
   spec.label = summary_line(p).toStdString();
   return spec;
+}
+
+pipeline::SigmaShift sigma_shift(const QString& schedule) {
+  if (schedule == QLatin1String("flux")) return pipeline::SigmaShift::kFlux;
+  if (schedule == QLatin1String("flux2")) return pipeline::SigmaShift::kFlux2;
+  return pipeline::SigmaShift::kAuto;
 }
 
 QString summary_line(const GenerationParams& p) {

@@ -34,6 +34,8 @@ struct GenerationParams {
   double true_cfg_scale = 4.0;  // used only with a negative prompt (as dcgen generate)
   double guidance = 3.5;        // embedded (distilled) guidance
   int steps = 20;
+  QString sampler = QStringLiteral("flow_match_euler");  // project::kSamplers
+  QString schedule = QStringLiteral("auto");             // sigma shift: auto (the model's), flux, flux2
   int width = 1024;
   int height = 1024;
   int batch = 1;
@@ -43,8 +45,8 @@ struct GenerationParams {
 };
 
 QJsonObject to_json(const GenerationParams& params);
-// nullopt with `error` set when a field is missing or has the wrong type. "loras"
-// is optional (files written before LoRAs existed have none).
+// nullopt with `error` set when a field is missing or has the wrong type. "loras",
+// "sampler" and "schedule" are optional (files written before them have none).
 std::optional<GenerationParams> params_from_json(const QJsonObject& json, QString* error);
 
 // The LoRAs that take part: enabled ones whose file exists, in list order.
@@ -54,6 +56,8 @@ QString lora_name(const QString& path);  // the file's stem, as metadata and the
 
 // The job the engine runs (only loras_to_apply's LoRAs go with it).
 engine::JobSpec to_job_spec(const GenerationParams& params);
+// "auto" / "flux" / "flux2" as the pipeline's SigmaShift (dcgen --shift, a shot's "schedule").
+pipeline::SigmaShift sigma_shift(const QString& schedule);
 
 // "a cat in the snow · 1024×1024 · 20 steps · seed 42": one line for lists and tooltips.
 QString summary_line(const GenerationParams& params);

@@ -69,6 +69,8 @@ GenerationParams params_showing_shot(const project::Project& project, const proj
   if (!shot.negative_prompt.empty()) p.true_cfg_scale = from.true_cfg_scale;
   p.guidance = from.guidance;
   p.steps = from.steps;
+  p.sampler = from.sampler;
+  p.schedule = from.schedule;
   p.width = from.width;
   p.height = from.height;
   p.seed = from.seed;
@@ -89,6 +91,8 @@ ShotDraft shot_with_params(const project::Project& project, const project::Shot&
   s.true_cfg_scale = made.shot.true_cfg_scale;
   s.seed = made.shot.seed;
   s.steps = made.shot.steps;
+  s.sampler = made.shot.sampler;
+  s.schedule = made.shot.schedule;
   s.guidance = made.shot.guidance;
   s.width = made.shot.width;
   s.height = made.shot.height;

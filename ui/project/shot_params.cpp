@@ -60,6 +60,8 @@ ShotDraft shot_from_params(const project::Project& project, const GenerationPara
   s.negative_prompt = p.negative_prompt.toStdString();
   s.seed = p.seed;
   s.steps = p.steps;
+  s.sampler = p.sampler.toStdString();
+  s.schedule = p.schedule.toStdString();
   s.guidance = p.guidance;
   // As the engine runs it: true CFG only with a negative prompt.
   s.true_cfg_scale = p.negative_prompt.isEmpty() ? 1.0 : p.true_cfg_scale;
@@ -81,6 +83,8 @@ GenerationParams params_from_shot(const project::Project& project, const project
   p.true_cfg_scale = shot.negative_prompt.empty() ? GenerationParams{}.true_cfg_scale : shot.true_cfg_scale;
   p.guidance = shot.guidance;
   p.steps = shot.steps;
+  p.sampler = QString::fromStdString(shot.sampler);
+  p.schedule = QString::fromStdString(shot.schedule);
   p.width = shot.width;
   p.height = shot.height;
   p.batch = 1;

@@ -10,6 +10,7 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QVBoxLayout>
+#include <algorithm>
 
 #include "ui/prompt/lora_list.h"
 #include "ui/prompt/seed_field.h"
@@ -49,6 +50,8 @@ PromptPanel::PromptPanel(QWidget* parent)
       true_cfg_(make_double_spin(this, "trueCfg", 1, 30, 4.0)),
       seed_(new SeedField(this)),
       steps_(make_spin(this, "steps", 1, 1000, 1, 20)),
+      sampler_(new QComboBox(this)),
+      schedule_(new QComboBox(this)),
       guidance_(make_double_spin(this, "guidance", 0, 30, 3.5)),
       size_preset_(new QComboBox(this)),
       width_(make_spin(this, "width", 32, 16384, 32, 1024)),
@@ -68,6 +71,15 @@ PromptPanel::PromptPanel(QWidget* parent)
   negative_->setMaximumHeight(70);
   true_cfg_->setToolTip(tr("True CFG scale, used with a negative prompt"));
   guidance_->setToolTip(tr("Embedded (distilled) guidance of FLUX-dev style models"));
+  sampler_->setObjectName(QStringLiteral("sampler"));
+  sampler_->addItem(tr("Euler (flow matching)"), QStringLiteral("flow_match_euler"));
+  sampler_->setToolTip(tr("The FLUX pipelines' flow-match Euler sampler"));
+  schedule_->setObjectName(QStringLiteral("schedule"));
+  schedule_->addItem(tr("Auto (the model's own)"), QStringLiteral("auto"));
+  schedule_->addItem(tr("FLUX resolution shift"), QStringLiteral("flux"));
+  schedule_->addItem(tr("DC-Gen flux2 warp"), QStringLiteral("flux2"));
+  schedule_->setToolTip(tr("How the noise levels are spread over the steps. Auto: DC-Gen 1K models use the flux2 "
+                           "warp, everything else FLUX's resolution-dependent shift (dcgen --shift)"));
   generate_->setObjectName(QStringLiteral("generate"));
   generate_->setDefault(true);
   generate_->setToolTip(tr("Generate (Ctrl+Enter)"));
@@ -82,6 +94,8 @@ PromptPanel::PromptPanel(QWidget* parent)
   form->addRow(tr("True CFG"), true_cfg_);
   form->addRow(tr("Seed"), seed_);
   form->addRow(tr("Steps"), steps_);
+  form->addRow(tr("Sampler"), sampler_);
+  form->addRow(tr("Schedule"), schedule_);
   form->addRow(tr("Guidance"), guidance_);
   form->addRow(tr("Size"), buildSizeRow());
   form->addRow(tr("Batch"), batch_);
@@ -107,7 +121,8 @@ PromptPanel::PromptPanel(QWidget* parent)
   connect(commit_timer_, &QTimer::timeout, this, &PromptPanel::commitEdits);
   connect(generate_, &QPushButton::clicked, this, &PromptPanel::generateRequested);
   connect(cancel_, &QPushButton::clicked, this, &PromptPanel::cancelRequested);
-  connect(model_, &QComboBox::currentIndexChanged, this, &PromptPanel::onEdited);
+  for (QComboBox* box : {model_, sampler_, schedule_})
+    connect(box, &QComboBox::currentIndexChanged, this, &PromptPanel::onEdited);
   connect(prompt_, &QPlainTextEdit::textChanged, this, &PromptPanel::onEdited);
   connect(negative_, &QPlainTextEdit::textChanged, this, [this] {
     updateCfgEnabled();
@@ -157,6 +172,8 @@ GenerationParams PromptPanel::params() const {
   p.true_cfg_scale = true_cfg_->value();
   p.guidance = guidance_->value();
   p.steps = steps_->value();
+  p.sampler = sampler_->currentData().toString();
+  p.schedule = schedule_->currentData().toString();
   p.width = width_->value();
   p.height = height_->value();
   p.batch = batch_->value();
@@ -178,6 +195,9 @@ void PromptPanel::setParams(const GenerationParams& p) {
   true_cfg_->setValue(p.true_cfg_scale);
   guidance_->setValue(p.guidance);
   steps_->setValue(p.steps);
+  // Values this build does not know (a newer file) fall back to the defaults.
+  sampler_->setCurrentIndex(std::max(0, sampler_->findData(p.sampler)));
+  schedule_->setCurrentIndex(std::max(0, schedule_->findData(p.schedule)));
   width_->setValue(p.width);
   height_->setValue(p.height);
   batch_->setValue(p.batch);

@@ -63,6 +63,8 @@ class PromptPanel : public QWidget {
   QDoubleSpinBox* true_cfg_;
   SeedField* seed_;
   QSpinBox* steps_;
+  QComboBox* sampler_;   // data: project::kSamplers
+  QComboBox* schedule_;  // data: "auto", "flux", "flux2"
   QDoubleSpinBox* guidance_;
   QComboBox* size_preset_;
   QSpinBox* width_;
