@@ -24,20 +24,20 @@ torch.manual_seed(case seed). The model runs on the CPU, in eval() and float32.
 """
 
 import argparse
-import hashlib
 import json
-import math
 import shutil
 import sys
 from pathlib import Path
 
 import torch
-import torch.nn as nn
 
 import diffusers
 from diffusers import AutoencoderKL
 from safetensors import safe_open
 from safetensors.torch import save_file
+
+# The DC-AE script's seeded per-tensor initialisation (GroupNorm included) and metrics.
+from make_dcae_goldens import dir_size, randomize_, rel_l2
 
 # Relative L2 tolerance the C++ f32 path must meet against these goldens (STYLE.md 2.5).
 F32_REL_L2_TOLERANCE = 1e-4
@@ -126,37 +126,6 @@ PUBLISHED = {
 LEGACY_ATTENTION_NAMES = {"to_q": "query", "to_k": "key", "to_v": "value", "to_out.0": "proj_attn"}
 
 
-def tensor_generator(case, key):
-    digest = hashlib.sha256(f"{case}/{key}".encode()).digest()
-    return torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") & (2**63 - 1))
-
-
-@torch.no_grad()
-def randomize_(model, case):
-    """Overwrite every parameter with seeded random values so that no op is an identity."""
-    handled = set()
-    for mod_name, mod in model.named_modules():
-        prefix = f"{mod_name}." if mod_name else ""
-        for attr, t in list(mod.named_parameters(recurse=False)) + list(mod.named_buffers(recurse=False)):
-            key = prefix + attr
-            g = tensor_generator(case, key)
-            normal = lambda: torch.randn(t.shape, generator=g, dtype=torch.float32)  # noqa: E731
-            if isinstance(mod, (nn.Conv2d, nn.Linear)) and attr == "weight":
-                t.copy_(normal() / math.sqrt(t[0].numel()))
-            elif isinstance(mod, (nn.Conv2d, nn.Linear)) and attr == "bias":
-                t.copy_(0.1 * normal())
-            elif isinstance(mod, nn.GroupNorm) and attr == "weight":
-                t.copy_(1.0 + 0.1 * normal())
-            elif isinstance(mod, nn.GroupNorm) and attr == "bias":
-                t.copy_(0.1 * normal())
-            else:
-                raise RuntimeError(f"{case}: no init rule for {key} ({type(mod).__name__})")
-            handled.add(key)
-    missing = set(model.state_dict().keys()) - handled
-    if missing:
-        raise RuntimeError(f"{case}: tensors not randomized: {sorted(missing)}")
-
-
 def decoder_parameters(model):
     """The parameters decode() reads: post_quant_conv (when present) and the decoder."""
     return [(n, p) for n, p in model.named_parameters() if n.startswith(("decoder.", "post_quant_conv."))]
@@ -222,14 +191,6 @@ def covered_options(config, spec, legacy):
     if spec["latent_height"] != spec["latent_width"]:
         out.add("non_square")
     return sorted(out)
-
-
-def rel_l2(a, b):
-    return (torch.linalg.vector_norm((a - b).double()) / torch.linalg.vector_norm(b.double())).item()
-
-
-def dir_size(path):
-    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
 
 
 def make_case(out_dir, case, spec):

@@ -248,6 +248,11 @@ def tensor_generator(case, key):
     return torch.Generator().manual_seed(int.from_bytes(digest[:8], "little") & (2**63 - 1))
 
 
+# Norm layers whose affine parameters get 1 + 0.1*N / 0.1*N (GroupNorm: AutoencoderKL's, for
+# make_autoencoder_kl_goldens.py, which shares these helpers).
+NORMS = (RMSNorm, nn.BatchNorm2d, nn.GroupNorm)
+
+
 @torch.no_grad()
 def randomize_(model, case):
     """Overwrite every parameter and floating buffer with seeded random values so that no op is
@@ -266,9 +271,9 @@ def randomize_(model, case):
                 t.copy_(normal() / math.sqrt(fan_in))
             elif isinstance(mod, (nn.Conv2d, nn.Linear)) and attr == "bias":
                 t.copy_(0.1 * normal())
-            elif isinstance(mod, (RMSNorm, nn.BatchNorm2d)) and attr == "weight":
+            elif isinstance(mod, NORMS) and attr == "weight":
                 t.copy_(1.0 + 0.1 * normal())
-            elif isinstance(mod, (RMSNorm, nn.BatchNorm2d)) and attr == "bias":
+            elif isinstance(mod, NORMS) and attr == "bias":
                 t.copy_(0.1 * normal())
             elif isinstance(mod, nn.BatchNorm2d) and attr == "running_mean":
                 t.copy_(0.1 * normal())
