@@ -213,7 +213,7 @@ Command add_generate_command(CLI::App& app) {
   c->add_option("--max-sequence-length", args->max_sequence_length, "T5 tokens (default: the tokenizer's, at most 512)")
       ->check(CLI::Range(1, 512));
   add_lora_option(c, args->loras);
-  c->add_option("--vram-budget", args->vram_budget, "GPU memory the job may use, e.g. 24G (default: free memory)");
+  c->add_option("--vram-budget", args->vram_budget, "GPU memory the job may use, e.g. 24G (default: free memory); on the CPU, the memory its largest stage may take");
   args->device.add_to(c);
   c->add_option("--out", args->out, "Output image: .png (with generation parameters), .exr, .tif, or .safetensors")
       ->required();

@@ -111,6 +111,24 @@ struct FluxPipeline::Impl {
     if (!plan.fits) return Error::out_of_memory(info.name + ": " + plan.explanation);
     return {};
   }
+  // CPU jobs: the largest stage's activations (plus its weights when they are cast copies
+  // rather than the checkpoint's mapped f32 bytes) must fit the memory the system has free
+  // now (or options.vram_budget), or the job would swap for minutes or be killed. Checked
+  // per job, before any work, naming the stage.
+  Status check_host_memory(int width, int height) const {
+    if (options.device.is_cuda()) return {};
+    const size_t available = options.vram_budget ? options.vram_budget : available_host_memory();
+    for (const StageSize& s : stage_sizes) {
+      const size_t need = s.working + (options.dtype == DType::kF32 ? 0 : s.weights);
+      if (need <= available) continue;
+      return Error::out_of_memory(info.name + ": a " + std::to_string(width) + "x" + std::to_string(height) +
+                                  " job needs about " + format_bytes(need) + " of memory for its " + s.name +
+                                  " stage, and " + format_bytes(available) +
+                                  (options.vram_budget ? " is the budget" : " is free") +
+                                  "; try a smaller size or batch");
+    }
+    return {};
+  }
   int64_t kl_full_res_channels = 0;  // AutoencoderKL: channels of its widest full-resolution stage
   std::string decode_unsupported;    // why the VAE cannot be run (info.can_decode false)
 
@@ -357,6 +375,7 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   const int64_t c = info.latent_channels, h = r.height / info.vae_scale, w = r.width / info.vae_scale;
   const int64_t tokens = (h / info.patch) * (w / info.patch);
   DC_TRY_STATUS(plan_for(tokens, max_sequence_length, int64_t{r.width} * r.height * r.batch));
+  DC_TRY_STATUS(check_host_memory(r.width, r.height));
   if (plan.stream_blocks && !r.loras.empty()) {
     return Error::not_supported(info.name + ": LoRAs cannot be applied while the transformer streams block by block (" +
                                 plan.explanation + "); raise --vram-budget or run without LoRAs");

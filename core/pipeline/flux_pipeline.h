@@ -28,7 +28,9 @@ namespace dc::pipeline {
 struct FluxPipelineOptions {
   Device device = Device::cpu();
   DType dtype = DType::kF32;  // compute dtype of every stage
-  size_t vram_budget = 0;     // CUDA: bytes the job may hold; 0 = free memory at open time
+  // CUDA: bytes the job may hold; 0 = free memory at open time. CPU: bytes a job's
+  // largest stage may take; 0 = the system's free memory at each job.
+  size_t vram_budget = 0;
   // Stream the transformer's blocks from host memory even when it fits the budget
   // (leaves the device to other work; tests). Without it, streaming is chosen only
   // for budgets the resident transformer exceeds. Not with LoRAs.

@@ -4,7 +4,9 @@
 #include <cctype>
 #include <cmath>
 #include <cstdio>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "core/tensor/cuda_context.h"
 
@@ -18,7 +20,9 @@ Result<size_t> parse_byte_size(std::string_view text) {
   while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '.')) ++pos;
   const std::string number = s.substr(0, pos), unit = s.substr(pos);
   const auto bad = [&] {
-    return Error::invalid_argument("'" + std::string(text) + "' is not a memory size (examples: 24G, 16GiB, 800M)");
+    std::string message(1, '\'');  // appended, not "'" + ...: GCC 12 warns falsely (-Wrestrict) on that form
+    message.append(text).append("' is not a memory size (examples: 24G, 16GiB, 800M)");
+    return Error::invalid_argument(message);
   };
   if (number.empty() || std::count(number.begin(), number.end(), '.') > 1) return bad();
   double scale = 1;
@@ -145,6 +149,18 @@ size_t default_device_budget() {
   const size_t available = m.free_bytes + (ours.reserved_bytes - ours.allocated_bytes);
   const size_t margin = std::max<size_t>(size_t{512} << 20, available / 20);
   return available > margin ? available - margin : 0;
+}
+
+size_t available_host_memory() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string line;
+  while (std::getline(meminfo, line)) {
+    if (line.rfind("MemAvailable:", 0) != 0) continue;
+    std::istringstream fields(line.substr(13));
+    size_t kib = 0;
+    if (fields >> kib) return kib * 1024;
+  }
+  return SIZE_MAX;
 }
 
 }  // namespace dc::pipeline

@@ -68,4 +68,8 @@ ResidencyPlan plan_residency(const std::vector<StageSize>& stages, size_t budget
 // driver, cuBLAS workspaces and fragmentation.
 size_t default_device_budget();
 
+// Host memory the system can give a job now without swapping (Linux MemAvailable);
+// SIZE_MAX when it cannot be read.
+size_t available_host_memory();
+
 }  // namespace dc::pipeline

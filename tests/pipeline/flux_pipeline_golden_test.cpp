@@ -83,6 +83,32 @@ TEST(FluxPipelineGolden, RejectsBadRequests) {
   EXPECT_NE(bad_noise.error().message().find("initial noise"), std::string::npos);
 }
 
+// On the CPU a job whose largest stage would not fit the memory (free, or the budget
+// given) is refused before any work, naming the stage; one that fits runs.
+TEST(FluxPipelineGolden, ACpuJobTooLargeForMemoryIsRefusedUpFront) {
+  auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, size_t{1} << 30});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  TextToImageRequest r;
+  r.prompt = "a red circle";
+  r.steps = 2;
+  r.width = r.height = 4096;  // the tiled decode alone wants ~6 GiB
+  int steps = 0;
+  GenerationEvents events;
+  events.on_progress = [&](const GenerationProgress& p) { steps += p.phase == GenerationPhase::kDenoising; };
+  auto refused = (*pipe)->generate(r, events);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(refused.error().code(), ErrorCode::kOutOfMemory);
+  const std::string& why = refused.error().message();
+  EXPECT_NE(why.find("4096x4096"), std::string::npos) << why;
+  // The first stage over the budget is named (for the tiny scale-4 model, the transformer's 1M tokens).
+  EXPECT_TRUE(why.find("transformer stage") != std::string::npos || why.find("vae stage") != std::string::npos) << why;
+  EXPECT_NE(why.find("1.0 GiB is the budget"), std::string::npos) << why;
+  EXPECT_EQ(steps, 0);
+  r.width = r.height = 64;
+  auto made = (*pipe)->generate(r);
+  EXPECT_TRUE(made) << made.error().to_string();
+}
+
 TEST(FluxPipelineGolden, SameSeedSameImage) {
   auto pipe = FluxPipeline::open(kData / "tiny-dcgen-flux", {Device::cpu(), DType::kF32, 0});
   ASSERT_TRUE(pipe);
