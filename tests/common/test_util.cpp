@@ -26,6 +26,16 @@ void expect_non_constant(const Tensor& t) {
   EXPECT_TRUE(varied) << "test input " << t.describe() << " is constant";
 }
 
+double rel_l2(const std::vector<float>& got, const std::vector<double>& ref) {
+  EXPECT_EQ(got.size(), ref.size());
+  double num = 0, den = 0;
+  for (size_t i = 0; i < got.size(); ++i) {
+    num += (got[i] - ref[i]) * (got[i] - ref[i]);
+    den += ref[i] * ref[i];
+  }
+  return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
+}
+
 uint64_t fresh_seed() {
   if (const char* env = std::getenv("DC_TEST_SEED")) return std::strtoull(env, nullptr, 10);
   static std::random_device rd;

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include "core/ops/copy.h"
 #include "core/ops/random.h"
@@ -32,6 +33,10 @@ void expect_non_constant(const Tensor& t);
 // PSNR of two images in [-1, 1] after clamping and mapping to [0, 1] (what an 8-bit file
 // holds); 200 dB when they are equal.
 double image_psnr(const Tensor& a, const Tensor& b);
+
+// Relative L2 error of `got` against a double-precision restatement `ref` of the
+// same length (the absolute L2 error when `ref` is all zeros).
+double rel_l2(const std::vector<float>& got, const std::vector<double>& ref);
 
 // A per-run seed (printed) so repeated runs draw fresh inputs; DC_TEST_SEED pins it.
 uint64_t fresh_seed();

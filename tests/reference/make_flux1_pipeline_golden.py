@@ -18,16 +18,14 @@ vae.decode(...).sample.
 Needs tests/data/tokenizers/flux_tiny (tests/reference/make_tokenizer_goldens.py).
 """
 import copy
-import json
 import shutil
-from pathlib import Path
 
 import torch
-import diffusers
 from diffusers import AutoencoderKL, FlowMatchEulerDiscreteScheduler, FluxPipeline, FluxTransformer2DModel
 from safetensors.torch import save_file
 
-from make_flux_pipeline_golden import ROOT, SCHEDULER, TEXT_DIM, POOLED_DIM, TOKENIZERS, copy_tokenizers, psnr, randomize, text_encoders
+from make_flux_pipeline_golden import (POOLED_DIM, ROOT, SCHEDULER, TEXT_DIM, TOKENIZERS, copy_tokenizers, psnr,
+                                       randomize, text_encoders, write_cases)
 
 OUT = ROOT / "flux1_pipeline"
 PIPE = OUT / "tiny-flux1"
@@ -110,11 +108,7 @@ def run_case(pipe, name, case):
 def main():
     torch.set_grad_enabled(False)
     pipe = build_folder()
-    cases = {name: run_case(pipe, name, c) for name, c in CASES.items()}
-    (OUT / "cases.json").write_text(json.dumps(dict(
-        diffusers=diffusers.__version__, torch=torch.__version__, cases=cases), indent=2) + "\n")
-    size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
-    print(f"wrote {OUT} ({size / 1024:.0f} KiB)")
+    write_cases(OUT, {name: run_case(pipe, name, c) for name, c in CASES.items()})
 
 
 if __name__ == "__main__":

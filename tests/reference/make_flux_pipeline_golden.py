@@ -218,14 +218,18 @@ def run_case(pipe, name, case):
                 reference_bf16_psnr=psnr(image16, image))
 
 
+def write_cases(out_dir, cases):
+    """cases.json beside the goldens (the calls, with the library versions); prints the folder's size."""
+    (out_dir / "cases.json").write_text(json.dumps(dict(
+        diffusers=diffusers.__version__, torch=torch.__version__, cases=cases), indent=2) + "\n")
+    size = sum(p.stat().st_size for p in out_dir.rglob("*") if p.is_file())
+    print(f"wrote {out_dir} ({size / 1024:.0f} KiB)")
+
+
 def main():
     torch.set_grad_enabled(False)
     pipe = build_folder()
-    cases = {name: run_case(pipe, name, c) for name, c in CASES.items()}
-    (OUT / "cases.json").write_text(json.dumps(dict(
-        diffusers=diffusers.__version__, torch=torch.__version__, cases=cases), indent=2) + "\n")
-    size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
-    print(f"wrote {OUT} ({size / 1024:.0f} KiB)")
+    write_cases(OUT, {name: run_case(pipe, name, c) for name, c in CASES.items()})
 
 
 if __name__ == "__main__":

@@ -24,17 +24,8 @@
 namespace dc {
 namespace {
 
+using test::rel_l2;
 using ops::to_f32_vector;
-
-double rel_l2(const std::vector<float>& got, const std::vector<double>& ref) {
-  EXPECT_EQ(got.size(), ref.size());
-  double num = 0, den = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    num += (got[i] - ref[i]) * (got[i] - ref[i]);
-    den += ref[i] * ref[i];
-  }
-  return den > 0 ? std::sqrt(num / den) : std::sqrt(num);
-}
 
 float round_to(DType dtype, double v) {
   const float f = static_cast<float>(v);

@@ -22,6 +22,8 @@
 namespace dc {
 namespace {
 
+using test::rel_l2;
+
 const DType kDtypes[] = {DType::kF32, DType::kBF16};
 
 Tensor randn_as(const Shape& shape, uint64_t seed, DType dtype) { return ops::cast(ops::randn(shape, seed), dtype); }
@@ -156,15 +158,6 @@ std::vector<double> reference_features(double t, int64_t channels) {
     out[half + i] = std::sin(arg);
   }
   return out;
-}
-
-double rel_l2(const std::vector<float>& got, const std::vector<double>& ref) {
-  double num = 0, den = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    num += (got[i] - ref[i]) * (got[i] - ref[i]);
-    den += ref[i] * ref[i];
-  }
-  return std::sqrt(num / den);
 }
 
 TEST(TimestepEmbedding, MatchesDiffusersFormulaWithTheScaleRoundedInTheDtype) {

@@ -14,6 +14,7 @@
 namespace dc {
 namespace {
 
+using test::rel_l2;
 using ops::to_f32_vector;
 
 // torch.nn.GroupNorm in f64: per (sample, group) mean and biased variance over the
@@ -42,15 +43,6 @@ std::vector<double> naive_group_norm(const Tensor& x, const Tensor& w, const Ten
     }
   }
   return out;
-}
-
-double rel_l2(const std::vector<float>& got, const std::vector<double>& ref) {
-  double num = 0, den = 0;
-  for (size_t i = 0; i < got.size(); ++i) {
-    num += (got[i] - ref[i]) * (got[i] - ref[i]);
-    den += ref[i] * ref[i];
-  }
-  return std::sqrt(num / den);
 }
 
 struct GroupNormCase {
