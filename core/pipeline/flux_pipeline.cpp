@@ -95,14 +95,30 @@ struct FluxPipeline::Impl {
   // Working sets for a job of `tokens` image + `text_tokens` text tokens and `pixels`
   // output pixels (batch included): the transformer's activations are ~64 values of
   // its width per token; a tiled DC-AE decode peaked at ~350 bytes per output pixel
-  // on the H100 (docs/PERFORMANCE.md, 4096²: 5.5–6.2 GiB). An AutoencoderKL decode is
-  // whole: its widest full-resolution stage holds block_out_channels[-2] channels
-  // (256 for FLUX.1) in about six live tensors (conv in/out, group norm temporaries).
+  // on the H100 (docs/PERFORMANCE.md, 4096²: 5.5–6.2 GiB). An AutoencoderKL decode's
+  // widest full-resolution stage holds block_out_channels[-2] channels (256 for FLUX.1)
+  // in about six live tensors (conv in/out, group norm temporaries); whole when that
+  // fits the memory, else in diffusers' tiles (kl_tiled), each sample_size² pixels.
   void set_working_sets(int64_t tokens, int64_t text_tokens, int64_t pixels) {
     const size_t act = static_cast<size_t>(dtype_bits(options.dtype) / 8);
     stage_sizes[2].working = static_cast<size_t>(transformer_width * (tokens + text_tokens)) * act * 64;
-    const size_t per_pixel = info.vae_class == "AutoencoderKL" ? act * 6 * static_cast<size_t>(kl_full_res_channels) : 350;
-    stage_sizes[3].working = (size_t{512} << 20) + static_cast<size_t>(pixels) * per_pixel;
+    const size_t base = size_t{512} << 20;
+    if (info.vae_class != "AutoencoderKL") {
+      stage_sizes[3].working = base + static_cast<size_t>(pixels) * 350;
+      return;
+    }
+    const size_t per_pixel = act * 6 * static_cast<size_t>(kl_full_res_channels);
+    const size_t whole = base + static_cast<size_t>(pixels) * per_pixel;
+    const size_t tile_pixels = static_cast<size_t>(std::min<int64_t>(pixels, kl_tile_sample * kl_tile_sample));
+    const size_t tiled = base + tile_pixels * per_pixel + static_cast<size_t>(pixels) * 3 * sizeof(float);
+    const size_t room = memory_for_jobs();
+    kl_tiled = tiled < whole && whole + stage_sizes[3].weights > room;
+    stage_sizes[3].working = kl_tiled ? tiled : whole;
+  }
+  // What a job may use: the device budget, or on the CPU the given budget or the free memory.
+  size_t memory_for_jobs() const {
+    if (options.device.is_cuda()) return budget;
+    return options.vram_budget ? options.vram_budget : available_host_memory();
   }
   Status plan_for(int64_t tokens, int64_t text_tokens, int64_t pixels) {
     set_working_sets(tokens, text_tokens, pixels);
@@ -117,7 +133,7 @@ struct FluxPipeline::Impl {
   // per job, before any work, naming the stage.
   Status check_host_memory(int width, int height) const {
     if (options.device.is_cuda()) return {};
-    const size_t available = options.vram_budget ? options.vram_budget : available_host_memory();
+    const size_t available = memory_for_jobs();
     for (const StageSize& s : stage_sizes) {
       const size_t need = s.working + (options.dtype == DType::kF32 ? 0 : s.weights);
       if (need <= available) continue;
@@ -130,6 +146,8 @@ struct FluxPipeline::Impl {
     return {};
   }
   int64_t kl_full_res_channels = 0;  // AutoencoderKL: channels of its widest full-resolution stage
+  int64_t kl_tile_sample = 0;        // AutoencoderKL: its tiled decode's tile side in pixels (sample_size)
+  bool kl_tiled = false;             // this job's AutoencoderKL decode runs in tiles (set_working_sets)
   std::string decode_unsupported;    // why the VAE cannot be run (info.can_decode false)
 
   // Resident stages (null when not loaded).
@@ -278,6 +296,7 @@ Result<std::unique_ptr<FluxPipeline>> FluxPipeline::open(const std::filesystem::
     } else {
       info.can_decode = true;
       impl->kl_full_res_channels = blocks.size() >= 2 ? blocks[blocks.size() - 2] : blocks.back();
+      impl->kl_tile_sample = cfg->sample_size;
     }
   }
   if (in_channels != info.latent_channels * info.patch * info.patch) {
@@ -494,7 +513,12 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
     DC_TRY(auto dir, component("vae"));
     DC_TRY(vae, LatentDecoder::load(info.vae_class, dir, load_options()));
   }
-  Tensor images = vae->decode(z);
+  if (kl_tiled && events.on_warning) {
+    events.on_warning("the VAE decodes in " + std::to_string(kl_tile_sample) + "-pixel tiles with blended seams " +
+                      "(diffusers' enable_vae_tiling): the whole " + std::to_string(r.width) + "x" +
+                      std::to_string(r.height) + " decode does not fit " + format_bytes(memory_for_jobs()));
+  }
+  Tensor images = vae->decode(z, kl_tiled);
   release(vae);
   result.images = ops::contiguous(ops::cast(ops::to_device(images, Device::cpu()), DType::kF32));
   result.seconds_decode = seconds_since(t_decode);

@@ -12,7 +12,7 @@ namespace {
 class DcaeDecoder final : public LatentDecoder {
  public:
   explicit DcaeDecoder(std::unique_ptr<models::dcae::AutoencoderDC> vae) : vae_(std::move(vae)) {}
-  Tensor decode(const Tensor& latents) const override {
+  Tensor decode(const Tensor& latents, bool /*memory_bound: DC-AE's tiles are exact, always used*/) const override {
     const Tensor z = ops::scale(latents, static_cast<float>(1.0 / vae_->config().scaling_factor));
     const bool tiled = z.size(2) > kWholeDecodeSide || z.size(3) > kWholeDecodeSide;
     return tiled ? vae_->decode_tiled(z, {}) : vae_->decode(z);
@@ -27,14 +27,15 @@ class DcaeDecoder final : public LatentDecoder {
 class KlDecoder final : public LatentDecoder {
  public:
   explicit KlDecoder(std::unique_ptr<models::autoencoder_kl::AutoencoderKL> vae) : vae_(std::move(vae)) {}
-  Tensor decode(const Tensor& latents) const override {
+  Tensor decode(const Tensor& latents, bool memory_bound) const override {
     const auto& cfg = vae_->config();
     Tensor z = ops::scale(latents, static_cast<float>(1.0 / cfg.scaling_factor));
     if (cfg.shift_factor) {
       const Tensor shift = Tensor::from_vector({static_cast<float>(*cfg.shift_factor)}, {1});
       z = ops::add(z, ops::to_device(ops::cast(shift, z.dtype()), z.device()));  // broadcast over every element
     }
-    return vae_->decode(z);
+    const bool larger_than_a_tile = z.size(2) > vae_->tile_latent() || z.size(3) > vae_->tile_latent();
+    return memory_bound && larger_than_a_tile ? vae_->decode_tiled(z) : vae_->decode(z);
   }
 
  private:

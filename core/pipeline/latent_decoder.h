@@ -4,10 +4,12 @@
 // pipelines do.
 //   AutoencoderDC (DC-Gen-FLUX):  decode(z / scaling_factor); tiled past 32x32 latents
 //                                 (bounded memory at 4K, equal to the whole decode).
-//   AutoencoderKL (FLUX.1):       decode(z / scaling_factor + shift_factor), whole.
+//   AutoencoderKL (FLUX.1):       decode(z / scaling_factor + shift_factor), whole, or with
+//                                 `memory_bound` in diffusers' blended tiles (a slightly
+//                                 different picture, memory bounded by the tile).
 //
 //   DC_TRY(auto decoder, LatentDecoder::load("AutoencoderKL", dir / "vae", {Device::cuda(), DType::kBF16}));
-//   Tensor images = decoder->decode(latents);  // [N, C, h, w] -> [N, 3, h·f, w·f]
+//   Tensor images = decoder->decode(latents, /*memory_bound=*/false);  // [N, C, h, w] -> [N, 3, h·f, w·f]
 #pragma once
 
 #include <filesystem>
@@ -25,8 +27,9 @@ class LatentDecoder {
   static Result<std::unique_ptr<LatentDecoder>> load(const std::string& vae_class, const std::filesystem::path& dir,
                                                      const nn::LoadOptions& options);
   virtual ~LatentDecoder() = default;
-  // Throws ErrorException on device errors (out of memory), as ops do.
-  virtual Tensor decode(const Tensor& latents) const = 0;
+  // `memory_bound`: the whole decode does not fit, so decode in tiles even where that
+  // changes the picture. Throws ErrorException on device errors (out of memory), as ops do.
+  virtual Tensor decode(const Tensor& latents, bool memory_bound) const = 0;
 };
 
 }  // namespace dc::pipeline

@@ -50,6 +50,15 @@ TEST_P(AutoencoderKLGoldenCuda, SplitHeadDimAttentionMatchesDiffusers) {
   EXPECT_LE(bf16, test::autoencoder_kl_bf16_tolerance(GetParam()));
 }
 
+TEST_P(AutoencoderKLGoldenCuda, TiledDecodeMatchesDiffusersTiling) {
+  const double f32 = test::run_autoencoder_kl_tiled_golden(GetParam(), {Device::cuda(), DType::kF32});
+  if (f32 < 0 && !HasFailure()) GTEST_SKIP() << "no tiled golden for this case";
+  EXPECT_LE(f32, 1e-4);
+  const double bf16 = test::run_autoencoder_kl_tiled_golden(GetParam(), {Device::cuda(), DType::kBF16});
+  EXPECT_GT(bf16, 0.0);
+  EXPECT_LE(bf16, test::autoencoder_kl_bf16_tolerance(GetParam()));
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, AutoencoderKLGoldenCuda, ::testing::ValuesIn(test::autoencoder_kl_golden_cases()),
                          [](const auto& info) { return info.param; });
 

@@ -53,6 +53,18 @@ TEST_P(AutoencoderKLGoldenCpu, SplitHeadDimAttentionMatchesDiffusers) {
   std::printf("[%s] split head dim: f32 rel-L2 %.2e, bf16 %.2e\n", GetParam().c_str(), f32, bf16);
 }
 
+// diffusers' tiled_decode (enable_tiling): tiles, quarter overlaps, linear blends, crops.
+TEST_P(AutoencoderKLGoldenCpu, TiledDecodeMatchesDiffusersTiling) {
+  const double f32 = test::run_autoencoder_kl_tiled_golden(GetParam(), {Device::cpu(), DType::kF32});
+  if (f32 < 0 && !HasFailure()) GTEST_SKIP() << "no tiled golden for this case";
+  EXPECT_GE(f32, 0.0);
+  EXPECT_LE(f32, 1e-4);
+  const double bf16 = test::run_autoencoder_kl_tiled_golden(GetParam(), {Device::cpu(), DType::kBF16});
+  EXPECT_GT(bf16, 0.0);
+  EXPECT_LE(bf16, test::autoencoder_kl_bf16_tolerance(GetParam()));
+  std::printf("[%s] tiled: f32 rel-L2 %.2e, bf16 %.2e\n", GetParam().c_str(), f32, bf16);
+}
+
 INSTANTIATE_TEST_SUITE_P(Cases, AutoencoderKLGoldenCpu, ::testing::ValuesIn(test::autoencoder_kl_golden_cases()),
                          [](const auto& info) { return info.param; });
 

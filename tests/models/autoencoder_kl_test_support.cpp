@@ -67,4 +67,25 @@ double run_autoencoder_kl_golden(const std::string& name, const nn::LoadOptions&
   return ops::relative_l2(decoded, expected);
 }
 
+double run_autoencoder_kl_tiled_golden(const std::string& name, const nn::LoadOptions& options) {
+  auto golden = SafetensorsFile::open(autoencoder_kl_case_dir(name) / "golden.safetensors");
+  EXPECT_TRUE(golden.ok());
+  if (!golden || !(*golden)->tensor("latent_tiled").ok()) return -1;
+  auto model = models::autoencoder_kl::AutoencoderKL::load(autoencoder_kl_case_dir(name) / "vae", options);
+  EXPECT_TRUE(model.ok()) << (model.ok() ? "" : model.error().to_string());
+  if (!model) return -1;
+  const Tensor latent = (*golden)->tensor("latent_tiled").value_or_throw();
+  const Tensor expected = (*golden)->tensor("decoded_tiled").value_or_throw();
+  // The golden must really be tiled: larger than one tile both ways.
+  EXPECT_GT(latent.size(2), (*model)->tile_latent());
+  EXPECT_GT(latent.size(3), (*model)->tile_latent());
+  const Tensor decoded = (*model)->decode_tiled(ops::to_device(ops::cast(latent, options.dtype), options.device));
+  EXPECT_EQ(decoded.shape(), expected.shape());
+  if (decoded.shape() != expected.shape()) return -1;
+  // Tiling changes the picture (per-tile statistics): the whole decode must differ clearly.
+  const Tensor whole = (*model)->decode(ops::to_device(ops::cast(latent, options.dtype), options.device));
+  EXPECT_GT(ops::relative_l2(whole, expected), 1e-2);
+  return ops::relative_l2(decoded, expected);
+}
+
 }  // namespace dc::test

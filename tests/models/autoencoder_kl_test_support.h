@@ -26,4 +26,8 @@ double autoencoder_kl_bf16_tolerance(const std::string& name);
 double run_autoencoder_kl_golden(const std::string& name, const nn::LoadOptions& options,
                                  int64_t max_fused_head_dim = 0);
 
+// The case's tiled golden (latent_tiled -> decoded_tiled, diffusers' tiled_decode) through
+// decode_tiled: its relative L2 error, or -1 when the case has none (or on load errors).
+double run_autoencoder_kl_tiled_golden(const std::string& name, const nn::LoadOptions& options);
+
 }  // namespace dc::test

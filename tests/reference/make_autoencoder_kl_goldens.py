@@ -54,7 +54,7 @@ CASES = {
     # scaling 0.3611, shift 0.1159, no quant convs, mid-block attention, layers_per_block 2,
     # silu) in three narrow stages with 2-4 channels per GroupNorm group; a non-square latent.
     "flux_like": dict(
-        seed=2001, batch=1, latent_height=4, latent_width=6,
+        seed=2001, batch=1, latent_height=4, latent_width=6, tiled_latent=(14, 20),
         config=dict(
             in_channels=3, out_channels=3,
             down_block_types=(DOWN,) * 3, up_block_types=(UP,) * 3,
@@ -67,7 +67,7 @@ CASES = {
     # Stable Diffusion's layout (4 latent channels, quant_conv and post_quant_conv, no shift,
     # layers_per_block 1) stored with the pre-0.14 attention names; batch of 2, taller than wide.
     "sd_like_legacy_attention": dict(
-        seed=2002, batch=2, latent_height=5, latent_width=3, legacy_attention_names=True,
+        seed=2002, batch=2, latent_height=5, latent_width=3, tiled_latent=(11, 9), legacy_attention_names=True,
         config=dict(
             in_channels=3, out_channels=3,
             down_block_types=(DOWN,) * 2, up_block_types=(UP,) * 2,
@@ -136,7 +136,14 @@ def run_case(model, spec):
     torch.manual_seed(spec["seed"])
     shape = (spec["batch"], model.config.latent_channels, spec["latent_height"], spec["latent_width"])
     latent_in = torch.randn(shape, dtype=torch.float32)
-    return {"latent_in": latent_in, "decoded": model.decode(latent_in).sample}
+    goldens = {"latent_in": latent_in, "decoded": model.decode(latent_in).sample}
+    if "tiled_latent" in spec:
+        # enable_tiling(): tiles of sample_size / f latent pixels overlapping by a quarter, blended.
+        latent_tiled = torch.randn((spec["batch"], model.config.latent_channels, *spec["tiled_latent"]))
+        model.enable_tiling()
+        goldens.update(latent_tiled=latent_tiled, decoded_tiled=model.decode(latent_tiled).sample)
+        model.disable_tiling()
+    return goldens
 
 
 def check_decoder_parameters_matter(model, goldens, case):
@@ -313,6 +320,9 @@ def main():
             "latent_in": "float32 [N, latent_channels, h, w], standard normal (un-scaled, un-shifted: what "
             "vae.decode takes)",
             "decoded": "float32 [N, out_channels, h*f, w*f] = AutoencoderKL.decode(latent_in).sample",
+            "latent_tiled": "cases with tiled_latent: float32 [N, latent_channels, H, W] larger than a tile, "
+            "standard normal, drawn after latent_in",
+            "decoded_tiled": "AutoencoderKL.decode(latent_tiled).sample with enable_tiling() (tiled_decode)",
         },
         "weights": "every tensor drawn from its own generator seeded by sha256('<case>/<key>'): conv/linear "
         "weights N(0,1/fan_in), biases 0.1*N, GroupNorm weights 1+0.1*N, GroupNorm biases 0.1*N",

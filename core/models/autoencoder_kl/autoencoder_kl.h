@@ -42,6 +42,17 @@ class AutoencoderKL : public nn::Module {
   // un-shifted. Contiguous NCHW out. Throws ErrorException on bad shapes and device errors.
   Tensor decode(const Tensor& latent) const;
 
+  // diffusers' tiled_decode (vae.enable_tiling()): tiles of tile_latent() latent pixels a
+  // side, a quarter overlapping, each run through post_quant_conv and the decoder alone; each
+  // output tile is blended linearly over a quarter tile into the one above and the one to its
+  // left (in place, top-left first), cropped to three quarters and stitched. Memory follows the
+  // tile, not the image. Not equal to decode() (each tile has its own GroupNorm statistics and
+  // attention) but equal to diffusers' tiled output. Tiles go through host memory (f32); the
+  // result is [N, out_channels, h·f, w·f] f32 on the latent's device.
+  Tensor decode_tiled(const Tensor& latent) const;
+  // diffusers tiles only latents wider or taller than this: sample_size / f.
+  int64_t tile_latent() const { return config_.sample_size / config_.spatial_compression_ratio(); }
+
   // Tests: route the mid-block attention through attention_split_head_dim for heads
   // wider than `dim` on every device (0 restores the default, see AttentionBlock).
   void set_max_fused_head_dim(int64_t dim) { decoder_.set_max_fused_head_dim(dim); }

@@ -57,6 +57,14 @@ Result<AutoencoderKLConfig> parse_autoencoder_kl_config(const ConfigReader& r) {
   DC_TRY(c.use_quant_conv, r.get_bool_or("use_quant_conv", true));
   DC_TRY(c.use_post_quant_conv, r.get_bool_or("use_post_quant_conv", true));
   DC_TRY(c.mid_block_add_attention, r.get_bool_or("mid_block_add_attention", true));
+  if (r.has("sample_size")) {
+    const nlohmann::json& v = r.json().at("sample_size");
+    const nlohmann::json& first = v.is_array() && !v.empty() ? v.front() : v;
+    if (!first.is_number_integer() || first.get<int64_t>() <= 0) {
+      return Error::format(r.context() + ": key 'sample_size' must be a positive integer or a list of them");
+    }
+    c.sample_size = first.get<int64_t>();
+  }
 
   DC_TRY_STATUS(r.check_positive("out_channels", c.out_channels));
   DC_TRY_STATUS(r.check_positive("latent_channels", c.latent_channels));

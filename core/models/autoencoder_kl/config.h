@@ -34,6 +34,7 @@ struct AutoencoderKLConfig {
   bool use_quant_conv = true;       // encoder side; its weights are not loaded
   bool use_post_quant_conv = true;  // a 1x1 conv on the latent before the decoder
   bool mid_block_add_attention = true;
+  int64_t sample_size = 32;  // image pixels per tile side of diffusers' tiled decode (FLUX.1: 1024)
 
   // 2^(stages-1): 8 for FLUX.1 and SD.
   int64_t spatial_compression_ratio() const { return int64_t{1} << (block_out_channels.size() - 1); }
@@ -41,8 +42,9 @@ struct AutoencoderKLConfig {
 
 // Parses and validates the decoder's options; errors name the file and key. An
 // activation other than silu or an up block type other than UpDecoderBlock2D is
-// kNotSupported; malformed values are kFormat. force_upcast, sample_size and the
-// encoder-only down_block_types are ignored.
+// kNotSupported; malformed values are kFormat. force_upcast and the encoder-only
+// down_block_types are ignored; sample_size may be a number or [h, w] (the first is used, as
+// diffusers' tiling does).
 Result<AutoencoderKLConfig> parse_autoencoder_kl_config(const ConfigReader& config);
 
 }  // namespace dc::models::autoencoder_kl
