@@ -33,6 +33,14 @@ TEST(Flux1PipelineGolden, MatchesDiffusersFluxPipelineInF32) {
   EXPECT_EQ(test::expect_golden_images(kData, "tiny-flux1", Device::cpu(), DType::kF32), 2);
 }
 
+// FLUX.1-schnell's layout: no guidance embedding, a static sigma shift (use_dynamic_shifting false).
+TEST(Flux1PipelineGolden, SchnellMatchesDiffusersFluxPipelineInF32) {
+  auto pipe = FluxPipeline::open(kData / "tiny-flux1-schnell", {Device::cpu(), DType::kF32, 0});
+  ASSERT_TRUE(pipe) << pipe.error().to_string();
+  EXPECT_FALSE((*pipe)->info().guidance_embeds);
+  EXPECT_EQ(test::expect_golden_images(kData, "tiny-flux1-schnell", Device::cpu(), DType::kF32), 1);
+}
+
 // Sizes must fill whole 2x2 latent patches: multiples of VAE scale x 2.
 TEST(Flux1PipelineGolden, SizesMustFillWholePatches) {
   auto pipe = FluxPipeline::open(kData / "tiny-flux1", {Device::cpu(), DType::kF32, 0});

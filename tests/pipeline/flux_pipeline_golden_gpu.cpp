@@ -26,6 +26,9 @@ TEST(Flux1PipelineGoldenCuda, F32MatchesDiffusersFluxPipeline) {
 TEST(Flux1PipelineGoldenCuda, BF16WithinTwiceTheReferenceBF16Error) {
   EXPECT_EQ(test::expect_golden_images(test::flux1_data(), "tiny-flux1", Device::cuda(), DType::kBF16), 2);
 }
+TEST(Flux1PipelineGoldenCuda, SchnellF32MatchesDiffusersFluxPipeline) {
+  EXPECT_EQ(test::expect_golden_images(test::flux1_data(), "tiny-flux1-schnell", Device::cuda(), DType::kF32), 1);
+}
 
 }  // namespace
 }  // namespace dc::pipeline

@@ -29,6 +29,9 @@ from make_flux_pipeline_golden import (POOLED_DIM, ROOT, SCHEDULER, TEXT_DIM, TO
 
 OUT = ROOT / "flux1_pipeline"
 PIPE = OUT / "tiny-flux1"
+SCHNELL = OUT / "tiny-flux1-schnell"
+# FLUX.1-schnell's scheduler: a static shift of 1 (no resolution-dependent mu).
+SCHNELL_SCHEDULER = dict(SCHEDULER, shift=1.0, use_dynamic_shifting=False)
 
 # FLUX.1's VAE options (latent_channels 16, no quant convs, mid-block attention, its scaling and
 # shift factors), three stages of narrow channels instead of four of (128, 256, 512, 512).
@@ -37,39 +40,55 @@ VAE = dict(in_channels=3, out_channels=3, latent_channels=16, block_out_channels
            norm_num_groups=8, act_fn="silu", scaling_factor=0.3611, shift_factor=0.1159,
            use_quant_conv=False, use_post_quant_conv=False, sample_size=64)
 
-# Each case: one pipeline call. Sizes are multiples of 8 (VAE scale 4 x the 2x2 packing).
+# Each case: one pipeline call on one folder. Sizes are multiples of 8 (VAE scale 4 x the 2x2 packing).
 CASES = {
-    "dev_guidance": dict(prompt="a lighthouse on a cliff at dawn", steps=4, guidance=3.5, height=48, width=64,
-                         batch=1, seed=21),
-    "cfg_batch2": dict(prompt="two green squares", negative_prompt="blurry", true_cfg_scale=3.0, steps=3,
-                       guidance=2.0, height=32, width=32, batch=2, seed=22),
+    "dev_guidance": dict(folder="tiny-flux1", prompt="a lighthouse on a cliff at dawn", steps=4, guidance=3.5,
+                         height=48, width=64, batch=1, seed=21),
+    "cfg_batch2": dict(folder="tiny-flux1", prompt="two green squares", negative_prompt="blurry", true_cfg_scale=3.0,
+                       steps=3, guidance=2.0, height=32, width=32, batch=2, seed=22),
+    # schnell: no guidance embedding (the guidance value is ignored), static sigma shift.
+    "schnell": dict(folder="tiny-flux1-schnell", prompt="a red kite over the sea", steps=4, guidance=0.0,
+                    height=40, width=56, batch=1, seed=23),
 }
 
 
-def build_folder():
+def save(pipe, folder):
+    if folder.exists():
+        shutil.rmtree(folder)
+    pipe.save_pretrained(folder, safe_serialization=True)
+    # save_pretrained rewrote the tokenizers; keep the shared tiny ones byte for byte.
+    for name in ("tokenizer", "tokenizer_2"):
+        shutil.rmtree(folder / name)
+        shutil.copytree(TOKENIZERS / name, folder / name)
+
+
+def transformer(guidance_embeds, seed):
+    t = FluxTransformer2DModel(patch_size=1, in_channels=VAE["latent_channels"] * 4, num_layers=2,
+                               num_single_layers=2, attention_head_dim=16, num_attention_heads=2,
+                               joint_attention_dim=TEXT_DIM, pooled_projection_dim=POOLED_DIM,
+                               guidance_embeds=guidance_embeds, axes_dims_rope=(4, 6, 6)).eval()
+    randomize(t, seed)
+    return t
+
+
+def build_folders():
+    """FLUX.1-dev and FLUX.1-schnell layouts sharing the VAE and text encoders (as the releases do)."""
     if PIPE.exists():
         shutil.rmtree(PIPE)
     PIPE.mkdir(parents=True)
     tok, tok2 = copy_tokenizers(PIPE)
-
     torch.manual_seed(0)
     vae = AutoencoderKL(**VAE).eval()
     randomize(vae, 11, std=0.3)
     clip, t5 = text_encoders(tok, tok2, 12, 13)
-    transformer = FluxTransformer2DModel(patch_size=1, in_channels=VAE["latent_channels"] * 4, num_layers=2,
-                                         num_single_layers=2, attention_head_dim=16, num_attention_heads=2,
-                                         joint_attention_dim=TEXT_DIM, pooled_projection_dim=POOLED_DIM,
-                                         guidance_embeds=True, axes_dims_rope=(4, 6, 6)).eval()
-    randomize(transformer, 14)
-    scheduler = FlowMatchEulerDiscreteScheduler(**SCHEDULER)
-    pipe = FluxPipeline(scheduler=scheduler, vae=vae, text_encoder=clip, tokenizer=tok, text_encoder_2=t5,
-                        tokenizer_2=tok2, transformer=transformer)
-    pipe.save_pretrained(PIPE, safe_serialization=True)
-    # save_pretrained rewrote the tokenizers; keep the shared tiny ones byte for byte.
-    for name in ("tokenizer", "tokenizer_2"):
-        shutil.rmtree(PIPE / name)
-        shutil.copytree(TOKENIZERS / name, PIPE / name)
-    return pipe
+    parts = dict(vae=vae, text_encoder=clip, tokenizer=tok, text_encoder_2=t5, tokenizer_2=tok2)
+    dev = FluxPipeline(scheduler=FlowMatchEulerDiscreteScheduler(**SCHEDULER), transformer=transformer(True, 14),
+                       **parts)
+    save(dev, PIPE)
+    schnell = FluxPipeline(scheduler=FlowMatchEulerDiscreteScheduler(**SCHNELL_SCHEDULER),
+                           transformer=transformer(False, 15), **parts)
+    save(schnell, SCHNELL)
+    return {"tiny-flux1": dev, "tiny-flux1-schnell": schnell}
 
 
 @torch.no_grad()
@@ -93,7 +112,7 @@ def run_case(pipe, name, case):
     h = 2 * (case["height"] // (pipe.vae_scale_factor * 2))
     w = 2 * (case["width"] // (pipe.vae_scale_factor * 2))
     noise = torch.randn((case["batch"], channels, h, w), generator=torch.Generator().manual_seed(case["seed"]))
-    pipe.scheduler = FlowMatchEulerDiscreteScheduler(**SCHEDULER)
+    pipe.scheduler = FlowMatchEulerDiscreteScheduler.from_config(pipe.scheduler.config)  # fresh step state
     vae_input, image = run(pipe, case, noise, h, w)
     sigmas = pipe.scheduler.sigmas.tolist()
     # The same run in bf16 (on a copy): how far the reference itself moves bounds what ours may.
@@ -107,8 +126,8 @@ def run_case(pipe, name, case):
 
 def main():
     torch.set_grad_enabled(False)
-    pipe = build_folder()
-    write_cases(OUT, {name: run_case(pipe, name, c) for name, c in CASES.items()})
+    pipes = build_folders()
+    write_cases(OUT, {name: run_case(pipes[c["folder"]], name, c) for name, c in CASES.items()})
 
 
 if __name__ == "__main__":
