@@ -23,11 +23,9 @@ values do not depend on which other tensors exist): conv/linear weights N(0, 1/f
 torch.manual_seed(case seed). The model runs on the CPU, in eval() and float32.
 """
 
-import argparse
 import json
 import shutil
 import sys
-from pathlib import Path
 
 import torch
 
@@ -37,7 +35,7 @@ from safetensors import safe_open
 from safetensors.torch import save_file
 
 # The DC-AE script's seeded per-tensor initialisation (GroupNorm included) and metrics.
-from make_dcae_goldens import dir_size, randomize_, rel_l2
+from make_dcae_goldens import dir_size, golden_args, randomize_, rel_l2, run_cases, write_manifest
 
 # Relative L2 tolerance the C++ f32 path must meet against these goldens (STYLE.md 2.5).
 F32_REL_L2_TOLERANCE = 1e-4
@@ -295,22 +293,9 @@ def make_published(out_dir):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="tests/data/autoencoder_kl", help="output folder")
-    parser.add_argument("--cases", nargs="*", default=None, help="only these cases (default: all)")
-    args = parser.parse_args()
-
-    torch.set_num_threads(min(torch.get_num_threads(), 8))
-    out_dir = Path(args.out)
-    out_dir.mkdir(parents=True, exist_ok=True)
-
-    names = args.cases or list(CASES)
-    results = [make_case(out_dir, name, CASES[name]) for name in names]
-
-    covered = set().union(*(set(r["covers"]) for r in results))
-    if args.cases is None and not REQUIRED_COVERAGE <= covered:
-        raise RuntimeError(f"options not covered by any case: {sorted(REQUIRED_COVERAGE - covered)}")
-
+    out_dir, only = golden_args(__doc__.splitlines()[0], "tests/data/autoencoder_kl")
+    names = only or list(CASES)
+    results = run_cases(out_dir, only, CASES, REQUIRED_COVERAGE, make_case)
     published = make_published(out_dir)
 
     manifest = {
@@ -337,11 +322,7 @@ def main():
         "published": {v: {"num_parameters": n, "num_decoder_parameters": d, "num_tensors": t}
                       for v, n, d, t in published},
     }
-    (out_dir / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    # safetensors creates its files 0600; make everything written here plainly readable.
-    for path in [out_dir / "cases.json", out_dir / "published", *(out_dir / n for n in names)]:
-        for f in [path, *path.rglob("*")] if path.is_dir() else [path]:
-            f.chmod(0o755 if f.is_dir() else 0o644)
+    write_manifest(out_dir, manifest, names)
 
     print(f"{'case':28} {'latent':>14} {'decoded':>14} {'params':>8} {'decoder':>8} {'KiB':>5}  bf16 ref")
     for r in results:

@@ -513,23 +513,41 @@ def make_published(out_dir):
     return rows
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", default="tests/data/dcae", help="output folder (default tests/data/dcae)")
+# ---------------------------------------------------------------------------------------------
+# The command line and bookkeeping shared with make_autoencoder_kl_goldens.py.
+def golden_args(description, default_out):
+    """--out FOLDER and --cases NAME...; returns (out_dir, names or None for all)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--out", default=default_out, help=f"output folder (default {default_out})")
     parser.add_argument("--cases", nargs="*", default=None, help="only these cases (default: all)")
     args = parser.parse_args()
-
     torch.set_num_threads(min(torch.get_num_threads(), 8))
     out_dir = Path(args.out)
     out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir, args.cases
 
-    names = args.cases or list(CASES)
-    results = [make_case(out_dir, name, CASES[name]) for name in names]
 
+def run_cases(out_dir, only, cases, required_coverage, make_case):
+    """make_case for every case (or those named in `only`); a full run must cover every option."""
+    results = [make_case(out_dir, name, cases[name]) for name in (only or list(cases))]
     covered = set().union(*(set(r["covers"]) for r in results))
-    if args.cases is None and not REQUIRED_COVERAGE <= covered:
-        raise RuntimeError(f"options not covered by any case: {sorted(REQUIRED_COVERAGE - covered)}")
+    if only is None and not required_coverage <= covered:
+        raise RuntimeError(f"options not covered by any case: {sorted(required_coverage - covered)}")
+    return results
 
+
+def write_manifest(out_dir, manifest, case_names):
+    """cases.json; then everything written made plainly readable (safetensors creates files 0600)."""
+    (out_dir / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
+    for path in [out_dir / "cases.json", out_dir / "published", *(out_dir / n for n in case_names)]:
+        for f in [path, *path.rglob("*")] if path.is_dir() else [path]:
+            f.chmod(0o755 if f.is_dir() else 0o644)
+
+
+def main():
+    out_dir, only = golden_args(__doc__.splitlines()[0], "tests/data/dcae")
+    names = only or list(CASES)
+    results = run_cases(out_dir, only, CASES, REQUIRED_COVERAGE, make_case)
     published = make_published(out_dir)
 
     manifest = {
@@ -555,11 +573,7 @@ def main():
         "cases": results,
         "published": {v: {"num_parameters": n, "num_tensors": t} for v, n, t in published},
     }
-    (out_dir / "cases.json").write_text(json.dumps(manifest, indent=1) + "\n")
-    # safetensors creates its files 0600; make everything written here plainly readable.
-    for path in [out_dir / "cases.json", out_dir / "published", *(out_dir / n for n in names)]:
-        for f in [path, *path.rglob("*")] if path.is_dir() else [path]:
-            f.chmod(0o755 if f.is_dir() else 0o644)
+    write_manifest(out_dir, manifest, names)
 
     print(f"{'case':34} {'sample':>16} {'latent':>16} {'params':>8} {'tensors':>7} {'KiB':>6}  attention paths")
     for r in results:
