@@ -27,7 +27,6 @@ namespace dcgen {
 namespace {
 
 namespace fs = std::filesystem;
-using dc::pipeline::SigmaShift;
 
 struct GenerateArgs {
   std::string model, prompt, prompt_2, negative, out, init_noise, vram_budget, shift = "auto";
@@ -99,8 +98,7 @@ int run_generate(GenerateArgs a) {
   auto loras = parse_lora_options(a.loras);
   if (!loras) return report_error(cmd, loras.error());
   r.loras = std::move(*loras);
-  if (a.shift == "flux") r.shift = SigmaShift::kFlux;
-  else if (a.shift == "flux2") r.shift = SigmaShift::kFlux2;
+  r.shift = dc::pipeline::sigma_shift_from_name(a.shift);
   if (!a.init_noise.empty()) {
     auto file = dc::SafetensorsFile::open(a.init_noise);
     if (!file) return report_error(cmd, file.error());

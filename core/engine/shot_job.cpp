@@ -25,9 +25,7 @@ Result<JobSpec> job_for_shot(const project::Project& project, const project::Sho
   r.height = shot.height;
   r.batch = 1;
   r.seed = shot.seed;
-  r.shift = shot.schedule == "flux"    ? pipeline::SigmaShift::kFlux
-            : shot.schedule == "flux2" ? pipeline::SigmaShift::kFlux2
-                                       : pipeline::SigmaShift::kAuto;
+  r.shift = pipeline::sigma_shift_from_name(shot.schedule);
   spec.frames = shot.frames;
   spec.fps = shot.fps;
   for (const project::LoRARef& l : shot.loras)

@@ -435,13 +435,13 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   if (shift == SigmaShift::kFlux2) {
     DC_TRY_STATUS(scheduler.set_timesteps_flux2(r.steps, flux_default_sigmas(r.steps),
                                                 flux2_ratio(tokens, c * info.patch * info.patch)));
-    result.sigma_schedule = "flux2";
+    result.sigma_schedule = sigma_shift_name(SigmaShift::kFlux2);
   } else {
     const FlowMatchSchedulerConfig& sc = scheduler_config;
     DC_TRY_STATUS(scheduler.set_timesteps(
         r.steps, flux_default_sigmas(r.steps),
         flux_shift_mu(tokens, sc.base_image_seq_len, sc.max_image_seq_len, sc.base_shift, sc.max_shift)));
-    result.sigma_schedule = "flux";
+    result.sigma_schedule = sigma_shift_name(SigmaShift::kFlux);
   }
   const auto batch_of = [&](const PromptEmbeds& e) {
     return PromptEmbeds{repeat_batch(e.sequence, r.batch), repeat_batch(e.pooled, r.batch)};

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/base/cancellation.h"
@@ -20,6 +21,10 @@ enum class SigmaShift {
   kFlux,   // FluxPipeline: calculate_shift(image tokens) -> mu
   kFlux2,  // DC-Gen "flux2": r = sqrt(tokens · channels / 4096)
 };
+// The schedule names of .dcproj shots, dcgen --shift and the app: "auto", "flux", "flux2"
+// (callers validate the name; anything else reads as kAuto).
+SigmaShift sigma_shift_from_name(std::string_view name);
+const char* sigma_shift_name(SigmaShift shift);
 
 struct TextToImageRequest {
   std::string prompt;

@@ -160,17 +160,11 @@ engine::JobSpec to_job_spec(const GenerationParams& p) {
   r.height = p.height;
   r.batch = p.batch;
   r.seed = p.seed;
-  r.shift = sigma_shift(p.schedule);  // the one sampler there is: flow-match Euler
+  r.shift = pipeline::sigma_shift_from_name(p.schedule.toStdString());  // the one sampler: flow-match Euler
   r.preview_every = 1;  // previews are a cheap latent-to-RGB map: one per step
   for (const LoRAEntry& l : loras_to_apply(p)) spec.loras.push_back({std::filesystem::path(l.path.toStdString()), l.strength});
   spec.label = summary_line(p).toStdString();
   return spec;
-}
-
-pipeline::SigmaShift sigma_shift(const QString& schedule) {
-  if (schedule == QLatin1String("flux")) return pipeline::SigmaShift::kFlux;
-  if (schedule == QLatin1String("flux2")) return pipeline::SigmaShift::kFlux2;
-  return pipeline::SigmaShift::kAuto;
 }
 
 QString summary_line(const GenerationParams& p) {

@@ -56,8 +56,6 @@ QString lora_name(const QString& path);  // the file's stem, as metadata and the
 
 // The job the engine runs (only loras_to_apply's LoRAs go with it).
 engine::JobSpec to_job_spec(const GenerationParams& params);
-// "auto" / "flux" / "flux2" as the pipeline's SigmaShift (dcgen --shift, a shot's "schedule").
-pipeline::SigmaShift sigma_shift(const QString& schedule);
 
 // "a cat in the snow · 1024×1024 · 20 steps · seed 42": one line for lists and tooltips.
 QString summary_line(const GenerationParams& params);
