@@ -67,25 +67,38 @@ QImage PlayheadPreview::outputImage(const QString& path, const QDateTime& modifi
   return image;
 }
 
-PlayheadFrame PlayheadPreview::frameAt(double seconds) {
+PlayheadPreview::Pick PlayheadPreview::pick(double seconds) const {
+  Pick p;
+  p.row = timeline::shot_at(model_->shots(), seconds);
+  if (p.row < 0) return p;
+  const project::Shot& s = model_->shots()[p.row];
+  if (s.type == project::ShotType::kVideo) {
+    p.frame = frame_shown(s, seconds);
+    return p;
+  }
+  p.file = model_->outputFile(p.row);
+  const QFileInfo info(p.file);
+  if (p.file.isEmpty() || !info.isFile()) p.file.clear();
+  else p.modified = info.lastModified();
+  return p;
+}
+
+PlayheadFrame PlayheadPreview::render(const Pick& p) {
   PlayheadFrame frame;
-  frame.row = timeline::shot_at(model_->shots(), seconds);
-  if (frame.row < 0) return frame;
-  const project::Shot& s = model_->shots()[frame.row];
+  frame.row = p.row;
+  if (p.row < 0) return frame;
+  const project::Shot& s = model_->shots()[p.row];
   const QString id = QString::fromStdString(s.id);
   if (s.type == project::ShotType::kVideo) {
-    const int f = frame_shown(s, seconds);
-    frame.image = shot_card(s.width, s.height, id, QString::fromStdString(project::prompt_at_frame(s, f)),
-                            tr("Video shot, frame %1 of %2 — rendering video needs a video model").arg(f).arg(s.frames));
-    frame.caption = tr("%1 · frame %2 of %3").arg(id).arg(f).arg(s.frames);
+    frame.image = shot_card(s.width, s.height, id, QString::fromStdString(project::prompt_at_frame(s, p.frame)),
+                            tr("Video shot, frame %1 of %2 — rendering video needs a video model").arg(p.frame).arg(s.frames));
+    frame.caption = tr("%1 · frame %2 of %3").arg(id).arg(p.frame).arg(s.frames);
     return frame;
   }
-  const QString path = model_->outputFile(frame.row);
-  const QFileInfo info(path);
-  if (!path.isEmpty() && info.isFile()) frame.image = outputImage(path, info.lastModified());
+  if (!p.file.isEmpty()) frame.image = outputImage(p.file, p.modified);
   frame.rendered = !frame.image.isNull();
   if (frame.rendered) {
-    frame.caption = tr("%1 · %2").arg(id, info.fileName());
+    frame.caption = tr("%1 · %2").arg(id, QFileInfo(p.file).fileName());
   } else {
     frame.image = shot_card(s.width, s.height, id, QString::fromStdString(s.prompt),
                             tr("Not rendered yet — Project ▸ Queue all shots, or dcgen render"));
@@ -94,15 +107,20 @@ PlayheadFrame PlayheadPreview::frameAt(double seconds) {
   return frame;
 }
 
+PlayheadFrame PlayheadPreview::frameAt(double seconds) { return render(pick(seconds)); }
+
 void PlayheadPreview::refresh(bool force) {
-  PlayheadFrame frame = frameAt(model_->playhead());
-  // The caption names everything that changes the picture (shot, frame, file) except a
-  // rewritten file, which its cache key catches.
-  QString key = frame.caption;
-  if (frame.rendered) key += QString::number(frame.image.cacheKey());
+  // Playback ticks at ~60 Hz: compare what would be shown (shot, video frame, file and its
+  // time) before reading or drawing any pixels.
+  const Pick p = pick(model_->playhead());
+  const QString key = QStringLiteral("%1/%2/%3/%4")
+                          .arg(p.row)
+                          .arg(p.frame)
+                          .arg(p.file)
+                          .arg(p.modified.isValid() ? p.modified.toMSecsSinceEpoch() : 0);
   if (!force && key == shown_) return;
   shown_ = key;
-  Q_EMIT frameChanged(frame);
+  Q_EMIT frameChanged(render(p));
 }
 
 }  // namespace dc::ui

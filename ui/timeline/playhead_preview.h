@@ -6,8 +6,9 @@
 // A gap between shots shows nothing.
 //
 // refresh() emits frameChanged only when what is shown changes (another shot,
-// its file rewritten, another keyframe's prompt), not on every playhead tick,
-// so a 4K still is read and uploaded once per shot.
+// its file rewritten, another video frame), not on every playhead tick, and
+// decides that before reading or drawing pixels: a 4K still is read and
+// uploaded once per shot.
 //
 //   PlayheadPreview preview(&timeline_model);
 //   connect(&preview, &PlayheadPreview::frameChanged, viewport, ...);
@@ -46,6 +47,16 @@ class PlayheadPreview : public QObject {
   void frameChanged(const PlayheadFrame& frame);
 
  private:
+  // What is shown at a time, without pixels (a stat of the shot's file at most).
+  struct Pick {
+    int row = -1;        // -1: a gap
+    int frame = -1;      // video shots: the frame shown
+    QString file;        // image shots: the rendered picture, empty when there is none
+    QDateTime modified;  // and when it was written
+  };
+  Pick pick(double seconds) const;
+  PlayheadFrame render(const Pick& pick);
+
   struct CachedImage {
     QDateTime modified;
     QImage image;
