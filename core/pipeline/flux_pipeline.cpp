@@ -111,8 +111,7 @@ struct FluxPipeline::Impl {
     const size_t whole = base + static_cast<size_t>(pixels) * per_pixel;
     const size_t tile_pixels = static_cast<size_t>(std::min<int64_t>(pixels, kl_tile_sample * kl_tile_sample));
     const size_t tiled = base + tile_pixels * per_pixel + static_cast<size_t>(pixels) * 3 * sizeof(float);
-    const size_t room = memory_for_jobs();
-    kl_tiled = tiled < whole && whole + stage_sizes[3].weights > room;
+    kl_tiled = tiled < whole && whole + stage_sizes[3].weights > job_memory;
     stage_sizes[3].working = kl_tiled ? tiled : whole;
   }
   // What a job may use: the device budget, or on the CPU the given budget or the free memory.
@@ -121,6 +120,7 @@ struct FluxPipeline::Impl {
     return options.vram_budget ? options.vram_budget : available_host_memory();
   }
   Status plan_for(int64_t tokens, int64_t text_tokens, int64_t pixels) {
+    job_memory = memory_for_jobs();  // read once per job (on the CPU: /proc/meminfo)
     set_working_sets(tokens, text_tokens, pixels);
     plan = plan_residency(stage_sizes, budget);
     info.residency = options.device.is_cuda() ? plan.explanation : "CPU (no device budget)";
@@ -133,7 +133,7 @@ struct FluxPipeline::Impl {
   // per job, before any work, naming the stage.
   Status check_host_memory(int width, int height) const {
     if (options.device.is_cuda()) return {};
-    const size_t available = memory_for_jobs();
+    const size_t available = job_memory;
     for (const StageSize& s : stage_sizes) {
       const size_t need = s.working + (options.dtype == DType::kF32 ? 0 : s.weights);
       if (need <= available) continue;
@@ -148,6 +148,7 @@ struct FluxPipeline::Impl {
   int64_t kl_full_res_channels = 0;  // AutoencoderKL: channels of its widest full-resolution stage
   int64_t kl_tile_sample = 0;        // AutoencoderKL: its tiled decode's tile side in pixels (sample_size)
   bool kl_tiled = false;             // this job's AutoencoderKL decode runs in tiles (set_working_sets)
+  size_t job_memory = 0;             // memory_for_jobs() as plan_for read it for this job
   std::string decode_unsupported;    // why the VAE cannot be run (info.can_decode false)
 
   // Resident stages (null when not loaded).
@@ -516,7 +517,7 @@ Result<TextToImageResult> FluxPipeline::Impl::generate(const TextToImageRequest&
   if (kl_tiled && events.on_warning) {
     events.on_warning("the VAE decodes in " + std::to_string(kl_tile_sample) + "-pixel tiles with blended seams " +
                       "(diffusers' enable_vae_tiling): the whole " + std::to_string(r.width) + "x" +
-                      std::to_string(r.height) + " decode does not fit " + format_bytes(memory_for_jobs()));
+                      std::to_string(r.height) + " decode does not fit " + format_bytes(job_memory));
   }
   Tensor images = vae->decode(z, kl_tiled);
   release(vae);
