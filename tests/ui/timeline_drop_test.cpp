@@ -11,13 +11,11 @@
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 #include <QUrl>
 #include <memory>
 
-#include "core/project/project_file.h"
 #include "tests/ui/timeline_test_support.h"
 #include "tests/ui/ui_test_registry.h"
 #include "tests/ui/ui_test_support.h"
@@ -42,11 +40,11 @@ class TimelineDropTest : public QObject {
   Q_OBJECT
 
  private:
-  std::unique_ptr<QTemporaryDir> dir_;
-  std::unique_ptr<ProjectDocument> doc_;
-  std::unique_ptr<QUndoStack> undo_;
-  std::unique_ptr<TimelineModel> model_;
-  std::unique_ptr<TimelinePanel> panel_;
+  std::unique_ptr<test::OpenTimeline> timeline_;
+  ProjectDocument* doc_ = nullptr;  // timeline_'s parts
+  QUndoStack* undo_ = nullptr;
+  TimelineModel* model_ = nullptr;
+  TimelinePanel* panel_ = nullptr;
   std::unique_ptr<GalleryModel> gallery_;
   TimelineView* view_ = nullptr;
 
@@ -70,7 +68,7 @@ class TimelineDropTest : public QObject {
   }
   // The MIME data a drag of gallery row `row` carries (made by the gallery's own model).
   std::unique_ptr<QMimeData> galleryDrag(const GenerationParams& params) {
-    gallery_->add({dir_->filePath(QStringLiteral("made.png")), params, QDateTime::currentDateTime(), {}},
+    gallery_->add({timeline_->dir.filePath(QStringLiteral("made.png")), params, QDateTime::currentDateTime(), {}},
                   QImage(8, 8, QImage::Format_RGB32));
     return std::unique_ptr<QMimeData>(gallery_->mimeData({gallery_->index(0)}));
   }
@@ -120,30 +118,21 @@ class TimelineDropTest : public QObject {
 
  private Q_SLOTS:
   void init() {
-    dir_ = std::make_unique<QTemporaryDir>();
-    const QString file = dir_->filePath(QStringLiteral("harbour.dcproj"));
-    QVERIFY(project::save_project_atomic(test::timeline_project(test::tiny_pipeline()), file.toStdString()).ok());
-    doc_ = std::make_unique<ProjectDocument>();
-    QVERIFY(doc_->open(file).ok());
-    undo_ = std::make_unique<QUndoStack>();
-    model_ = std::make_unique<TimelineModel>(doc_.get(), undo_.get());
-    panel_ = std::make_unique<TimelinePanel>(model_.get());
+    timeline_ = test::open_timeline(/*with_panel=*/true);
+    QVERIFY(timeline_);
+    doc_ = &timeline_->doc;
+    undo_ = &timeline_->undo;
+    model_ = timeline_->model.get();
+    panel_ = timeline_->panel.get();
     view_ = panel_->view();
     gallery_ = std::make_unique<GalleryModel>();
-    panel_->resize(1000, 330);
-    panel_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(panel_.get()));
     QCOMPARE(view_->pixelsPerSecond(), 40.0);  // snapping reaches 0.2 s: drops below stay clear of it
     QVERIFY(view_->acceptDrops());
   }
 
   void cleanup() {
-    panel_.reset();
-    model_.reset();
-    undo_.reset();
-    doc_.reset();
+    timeline_.reset();
     gallery_.reset();
-    dir_.reset();
   }
 
   void galleryItemsDragTheirParameters() {
@@ -273,7 +262,7 @@ class TimelineDropTest : public QObject {
     QVERIFY(dragEnter(mime.get(), at(5.5, 0)));
     QVERIFY(dragMove(mime.get(), at(5.5, 0)));
     const QImage hovering = view_->grab().toImage();
-    test::save_screenshot(panel_.get(), QStringLiteral("timeline_gallery_drop"));
+    test::save_screenshot(panel_, QStringLiteral("timeline_gallery_drop"));
     QVERIFY(hovering != idle);  // the new clip and the pushed shots are drawn
     QVERIFY(dragMove(mime.get(), at(20, 1)));
     QVERIFY(view_->grab().toImage() != hovering);  // it follows the mouse
@@ -290,7 +279,7 @@ class TimelineDropTest : public QObject {
     QMimeData text;
     text.setText(QStringLiteral("a lighthouse at dusk"));
     QMimeData files;
-    files.setUrls({QUrl::fromLocalFile(dir_->filePath(QStringLiteral("made.png")))});
+    files.setUrls({QUrl::fromLocalFile(timeline_->dir.filePath(QStringLiteral("made.png")))});
     QMimeData json;  // parameters JSON, but not under our type
     json.setData(QStringLiteral("application/json"),
                  galleryDrag(galleryParams(test::tiny_pipeline()))->data(QString::fromLatin1(kGenerationParamsMimeType)));

@@ -8,13 +8,11 @@
 #include <QFile>
 #include <QImage>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QToolButton>
 #include <QUndoStack>
 #include <memory>
 
-#include "core/project/project_file.h"
 #include "tests/ui/timeline_test_support.h"
 #include "tests/ui/ui_test_registry.h"
 #include "tests/ui/ui_test_support.h"
@@ -38,13 +36,11 @@ class TimelinePlaybackTest : public QObject {
 
  private:
   static constexpr int kJobTimeoutMs = 120000;  // a loaded CI machine; a 64² job takes ~1 s
-  std::unique_ptr<QTemporaryDir> dir_;
-  std::unique_ptr<ProjectDocument> doc_;
-  std::unique_ptr<QUndoStack> undo_;
-  std::unique_ptr<TimelineModel> model_;
+  std::unique_ptr<test::OpenTimeline> timeline_;
+  TimelineModel* model_ = nullptr;  // timeline_'s
 
-  QString path(const QString& name) const { return dir_->filePath(name); }
-  QString projectFile() const { return path(QStringLiteral("harbour.dcproj")); }
+  QString path(const QString& name) const { return timeline_->dir.filePath(name); }
+  QString projectFile() const { return timeline_->projectFile(); }
   // Where the timeline looks for a shot's picture (the project's output folder is "renders").
   QString rendered(const char* id) const { return path(QStringLiteral("renders/%1.png").arg(QLatin1String(id))); }
 
@@ -58,16 +54,13 @@ class TimelinePlaybackTest : public QObject {
     QVERIFY(solid(color).save(rendered(id)));
   }
 
-  std::unique_ptr<MainWindow> makeWindow() { return test::open_main_window(dir_->path(), projectFile()); }
+  std::unique_ptr<MainWindow> makeWindow() { return test::open_main_window(timeline_->dir.path(), projectFile()); }
 
  private Q_SLOTS:
   void init() {
-    dir_ = std::make_unique<QTemporaryDir>();
-    QVERIFY(project::save_project_atomic(test::timeline_project(test::tiny_pipeline()), projectFile().toStdString()).ok());
-    doc_ = std::make_unique<ProjectDocument>();
-    QVERIFY(doc_->open(projectFile()).ok());
-    undo_ = std::make_unique<QUndoStack>();
-    model_ = std::make_unique<TimelineModel>(doc_.get(), undo_.get());
+    timeline_ = test::open_timeline(/*with_panel=*/false);
+    QVERIFY(timeline_);
+    model_ = timeline_->model.get();
     AppSettings s;
     s.model_folders = {test::tiny_pipelines_folder()};
     s.output_folder = path(QStringLiteral("out"));
@@ -75,12 +68,7 @@ class TimelinePlaybackTest : public QObject {
     test::write_settings(path(QStringLiteral("data")), s);
   }
 
-  void cleanup() {
-    model_.reset();
-    undo_.reset();
-    doc_.reset();
-    dir_.reset();
-  }
+  void cleanup() { timeline_.reset(); }
 
   void theTopTrackIsInFrontAndGapsShowNothing() {
     std::vector<project::Shot> shots(3);
@@ -100,7 +88,7 @@ class TimelinePlaybackTest : public QObject {
   }
 
   void playStopsAtTheEndLoopsAndStartsOver() {
-    TimelinePlayback playback(model_.get());
+    TimelinePlayback playback(model_);
     QSignalSpy playing(&playback, &TimelinePlayback::playingChanged);
     QCOMPARE(model_->endTime(), 17.0);
     model_->setPlayhead(2.0);
@@ -134,7 +122,7 @@ class TimelinePlaybackTest : public QObject {
   }
 
   void playsInRealTime() {
-    TimelinePlayback playback(model_.get());
+    TimelinePlayback playback(model_);
     QElapsedTimer wall;
     wall.start();
     playback.play();
@@ -150,7 +138,7 @@ class TimelinePlaybackTest : public QObject {
 
   void thePreviewShowsTheShotAtThePlayhead() {
     writePicture("opening", Qt::red);
-    PlayheadPreview preview(model_.get());
+    PlayheadPreview preview(model_);
 
     PlayheadFrame opening = preview.frameAt(1.0);
     QCOMPARE(opening.row, 0);
@@ -184,7 +172,7 @@ class TimelinePlaybackTest : public QObject {
 
   void refreshEmitsOnlyWhenThePictureChanges() {
     writePicture("opening", Qt::red);
-    PlayheadPreview preview(model_.get());
+    PlayheadPreview preview(model_);
     QList<PlayheadFrame> shown;
     connect(&preview, &PlayheadPreview::frameChanged, this, [&shown](const PlayheadFrame& f) { shown << f; });
     model_->setPlayhead(1.0);

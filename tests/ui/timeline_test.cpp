@@ -9,13 +9,11 @@
 #include <QItemSelectionModel>
 #include <QScrollBar>
 #include <QSignalSpy>
-#include <QTemporaryDir>
 #include <QTest>
 #include <QUndoStack>
 #include <QWheelEvent>
 #include <memory>
 
-#include "core/project/project_file.h"
 #include "tests/ui/timeline_test_support.h"
 #include "tests/ui/ui_test_registry.h"
 #include "tests/ui/ui_test_support.h"
@@ -40,12 +38,12 @@ class TimelineTest : public QObject {
   Q_OBJECT
 
  private:
-  std::unique_ptr<QTemporaryDir> dir_;
-  std::unique_ptr<ProjectDocument> doc_;
-  std::unique_ptr<QUndoStack> undo_;
-  std::unique_ptr<TimelineModel> model_;
+  std::unique_ptr<test::OpenTimeline> timeline_;
+  ProjectDocument* doc_ = nullptr;  // timeline_'s parts
+  QUndoStack* undo_ = nullptr;
+  TimelineModel* model_ = nullptr;
+  TimelinePanel* panel_ = nullptr;
   std::unique_ptr<ShotListModel> list_;  // the Project panel's model follows the same edits
-  std::unique_ptr<TimelinePanel> panel_;
   TimelineView* view_ = nullptr;
 
   const project::Shot& shot(const char* id) const {
@@ -70,36 +68,27 @@ class TimelineTest : public QObject {
     QTest::mouseMove(view_, from + QPoint(to.x() > from.x() ? 3 : -3, 0));  // not yet past the drag threshold
     QTest::mouseMove(view_, (from + to) / 2);
     QTest::mouseMove(view_, to);
-    if (!screenshot.isEmpty()) test::save_screenshot(panel_.get(), screenshot);
+    if (!screenshot.isEmpty()) test::save_screenshot(panel_, screenshot);
     QTest::mouseRelease(view_, Qt::LeftButton, {}, to);
   }
 
  private Q_SLOTS:
   void init() {
-    dir_ = std::make_unique<QTemporaryDir>();
-    const QString file = dir_->filePath(QStringLiteral("harbour.dcproj"));
-    QVERIFY(project::save_project_atomic(test::timeline_project(test::tiny_pipeline()), file.toStdString()).ok());
-    doc_ = std::make_unique<ProjectDocument>();
-    QVERIFY(doc_->open(file).ok());
-    undo_ = std::make_unique<QUndoStack>();
-    model_ = std::make_unique<TimelineModel>(doc_.get(), undo_.get());
-    list_ = std::make_unique<ShotListModel>(doc_.get());
-    panel_ = std::make_unique<TimelinePanel>(model_.get());
+    timeline_ = test::open_timeline(/*with_panel=*/true);
+    QVERIFY(timeline_);
+    doc_ = &timeline_->doc;
+    undo_ = &timeline_->undo;
+    model_ = timeline_->model.get();
+    panel_ = timeline_->panel.get();
     view_ = panel_->view();
-    panel_->resize(1000, 330);
-    panel_->show();
-    QVERIFY(QTest::qWaitForWindowExposed(panel_.get()));
+    list_ = std::make_unique<ShotListModel>(doc_);
     QCOMPARE(view_->pixelsPerSecond(), 40.0);  // the tests below place the mouse in these units
     CHECK_CONSISTENT();
   }
 
   void cleanup() {
-    panel_.reset();
     list_.reset();
-    model_.reset();
-    undo_.reset();
-    doc_.reset();
-    dir_.reset();
+    timeline_.reset();
   }
 
   void clicksSelectShotsAndKeyframes() {
@@ -187,7 +176,7 @@ class TimelineTest : public QObject {
   }
 
   void theRulerMovesThePlayheadAndCtrlWheelZooms() {
-    QSignalSpy moved(model_.get(), &TimelineModel::playheadChanged);
+    QSignalSpy moved(model_, &TimelineModel::playheadChanged);
     const int ruler_y = TimelineGeometry::kRulerHeight / 2;
     const TimelineGeometry& g = view_->geometry();
     QTest::mouseClick(view_, Qt::LeftButton, {}, QPoint(static_cast<int>(g.xOf(3.0)), ruler_y));
@@ -227,7 +216,7 @@ class TimelineTest : public QObject {
   }
 
   void keyframesAreAddedAtThePlayheadDraggedAndDeleted() {
-    QSignalSpy notices(panel_.get(), &TimelinePanel::notice);
+    QSignalSpy notices(panel_, &TimelinePanel::notice);
     model_->setPlayhead(6.5);  // harbour starts at 5 s, 16 fps: frame 24
     QTest::mouseClick(view_, Qt::LeftButton, {}, at(5.5, 0));
     QCOMPARE(model_->currentShot(), row("harbour"));
@@ -356,10 +345,10 @@ class TimelineTest : public QObject {
 
   void thumbnailsComeFromTheProjectsRenders() {
     QVERIFY(model_->thumbnail(row("opening"), 40).isNull());
-    QVERIFY(QDir(dir_->path()).mkpath(QStringLiteral("renders")));
+    QVERIFY(QDir(timeline_->dir.path()).mkpath(QStringLiteral("renders")));
     QImage render(64, 32, QImage::Format_RGB32);
     render.fill(Qt::darkCyan);
-    QVERIFY(render.save(dir_->filePath(QStringLiteral("renders/opening.png"))));
+    QVERIFY(render.save(timeline_->dir.filePath(QStringLiteral("renders/opening.png"))));
     const QImage thumb = model_->thumbnail(row("opening"), 40);
     QCOMPARE(thumb.size(), QSize(80, 40));
     QCOMPARE(QColor(thumb.pixel(10, 10)), QColor(Qt::darkCyan));

@@ -1,9 +1,11 @@
 #include "tests/ui/timeline_test_support.h"
 
+#include <QTest>
 #include <cmath>
 #include <map>
 
 #include "core/project/project_file.h"
+#include "tests/ui/ui_test_support.h"
 #include "ui/timeline/timeline_edits.h"
 #include "ui/timeline/timeline_model.h"
 
@@ -40,6 +42,24 @@ project::Project timeline_project(const QString& model_folder) {
   night.fps = 8;
   p.shots = {opening, harbour, gulls, night};
   return p;
+}
+
+std::unique_ptr<OpenTimeline> open_timeline(bool with_panel) {
+  auto t = std::make_unique<OpenTimeline>();
+  const Status saved = project::save_project_atomic(timeline_project(tiny_pipeline()), t->projectFile().toStdString());
+  const Status opened = saved ? t->doc.open(t->projectFile()) : saved;
+  if (!opened) {
+    qWarning("the timeline project did not open: %s", opened.error().to_string().c_str());
+    return nullptr;
+  }
+  t->model = std::make_unique<ui::TimelineModel>(&t->doc, &t->undo);
+  if (with_panel) {
+    t->panel = std::make_unique<ui::TimelinePanel>(t->model.get());
+    t->panel->resize(1000, 330);
+    t->panel->show();
+    if (!QTest::qWaitForWindowExposed(t->panel.get())) qWarning("the timeline panel was not exposed");
+  }
+  return t;
 }
 
 QString timeline_inconsistency(const ui::TimelineModel& model) {

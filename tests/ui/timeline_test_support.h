@@ -3,12 +3,14 @@
 #pragma once
 
 #include <QString>
+#include <QTemporaryDir>
+#include <QUndoStack>
+#include <memory>
 
 #include "core/project/project.h"
-
-namespace dc::ui {
-class TimelineModel;
-}
+#include "ui/project/project_document.h"
+#include "ui/timeline/timeline_model.h"
+#include "ui/timeline/timeline_panel.h"
 
 namespace dc::test {
 
@@ -19,6 +21,21 @@ namespace dc::test {
 //   3 "night"    video 13 .. 17 s  track 1   32 frames at 8 fps
 // `model_folder`: the tiny pipeline, so the app can render the shots.
 project::Project timeline_project(const QString& model_folder);
+
+// timeline_project (on the tiny pipeline) saved in a fresh folder and opened as the
+// timeline tests start from: a document, its undo stack and a TimelineModel over them;
+// with `with_panel`, a TimelinePanel 1000x330, shown (its view at 40 pixels a second).
+// Members go in reverse order: the panel first, the folder last.
+struct OpenTimeline {
+  QTemporaryDir dir;
+  ui::ProjectDocument doc;
+  QUndoStack undo;
+  std::unique_ptr<ui::TimelineModel> model;
+  std::unique_ptr<ui::TimelinePanel> panel;
+  QString projectFile() const { return dir.filePath(QStringLiteral("harbour.dcproj")); }
+};
+// nullptr (with a warning) when the project cannot be written or opened.
+std::unique_ptr<OpenTimeline> open_timeline(bool with_panel);
 
 // Empty when every rule holds, otherwise what broke: the model's rows and
 // keyframe rows match the document, no two shots of a track overlap, the shot
