@@ -137,14 +137,7 @@ class LoRAListTest : public QObject {
 
   QString file(const QString& name) const { return QDir::cleanPath(dir_->filePath(name)); }
 
-  std::unique_ptr<MainWindow> makeWindow() {
-    auto w = std::make_unique<MainWindow>(MainWindowOptions{file(QStringLiteral("data")), file(QStringLiteral("out"))});
-    w->resize(1280, 800);
-    w->show();
-    w->activateWindow();
-    if (!QTest::qWaitForWindowActive(w.get())) qWarning("window not active");
-    return w;
-  }
+  std::unique_ptr<MainWindow> makeWindow() { return test::open_main_window(dir_->path()); }
 
  private Q_SLOTS:
   void init() {
